@@ -1,0 +1,1016 @@
+package io.samsa.core.internal.log;
+
+import io.samsa.AppendResult;
+import io.samsa.CorruptRecordException;
+import io.samsa.FlushPolicy;
+import io.samsa.Log;
+import io.samsa.LogReader;
+import io.samsa.LogRecord;
+import io.samsa.OffsetOutOfRangeException;
+import io.samsa.ReadResult;
+import io.samsa.Record;
+import io.samsa.RecordTooLargeException;
+import io.samsa.SamsaException;
+import io.samsa.SegmentInfo;
+import io.samsa.StorageException;
+import io.samsa.TopicConfig;
+import io.samsa.TopicPartition;
+import io.samsa.spi.BatchSlice;
+import io.samsa.spi.LeaderEpoch;
+import io.samsa.spi.PartitionCheckpoint;
+import io.samsa.spi.PartitionStore;
+import io.samsa.spi.Segment;
+import io.samsa.spi.format.RecordBatchDecoder;
+import io.samsa.spi.format.RecordBatchDescriptor;
+import io.samsa.spi.format.RecordBatchEncoder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * One partition's log over a backend {@link PartitionStore}.
+ *
+ * <h2>State</h2>
+ * The segments (oldest first, the last one active), the log start and end offsets and the
+ * recovery point. The end offset is published (a volatile write) only after a batch is wholly
+ * written; readers bound every read by the end offset they saw, so they never see a partial batch.
+ *
+ * <h2>Locks, always taken in this order</h2>
+ * <ol>
+ *   <li>{@code appendLock}: serializes everything that changes the log (append, roll, truncate,
+ *       retention, close).
+ *   <li>{@code flushLock}: serializes forcing segments to disk and writing the checkpoint, which
+ *       may run in the background without blocking appends.
+ *   <li>{@code segmentsLock}: readers hold the read side while they use a segment; truncation,
+ *       deletion and close take the write side, so no reader ever touches bytes being removed.
+ * </ol>
+ *
+ * <h2>Durability</h2>
+ * Data is forced by the flush policy, by roll (in the background, for the rolled segment), by
+ * {@link #flush()} and by close. The recovery point advances only past forced data; the checkpoint
+ * holding it, and the log start offset, is written on roll, on a timer, on close, and before any
+ * change that would make an older checkpoint wrong (raising the log start, truncating).
+ */
+public final class PartitionLog implements Log {
+  private static final System.Logger LOG = System.getLogger(PartitionLog.class.getName());
+  private static final int TIMESTAMP_SCAN_BYTES = 256 * 1024;
+
+  private final TopicPartition tp;
+  private final PartitionStore store;
+  private final Clock clock;
+  private final BufferPool buffers;
+  private final BackgroundWork background;
+  private volatile TopicConfig config;
+
+  private final ReentrantLock appendLock = new ReentrantLock();
+  private final ReentrantLock flushLock = new ReentrantLock();
+  private final ReentrantReadWriteLock segmentsLock = new ReentrantReadWriteLock();
+  private final ReentrantLock signalLock = new ReentrantLock();
+  private final Condition appended = signalLock.newCondition();
+  private final AtomicInteger waiters = new AtomicInteger();
+
+  private volatile SegmentHandle[] segments;
+  private volatile long logStartOffset;
+  private volatile long logEndOffset;
+  private volatile long recoveryPoint;
+  /** Null while open; what every call throws once closed. */
+  private volatile Supplier<SamsaException> closed;
+  /** Set when a failure left the in-memory state unreliable; every call throws it. */
+  private volatile StorageException failure;
+  private volatile Throwable backgroundFailure;
+
+  // Guarded by flushLock.
+  private PartitionCheckpoint lastCheckpoint;
+  private final List<LeaderEpoch> leaderEpochs;
+
+  // Guarded by appendLock.
+  private long unflushedMessages;
+  private long firstUnflushedMs = -1;
+  private long activeSinceMs = -1;
+
+  /** Where the log schedules background flushes of rolled segments. */
+  public interface BackgroundWork {
+    void submit(Runnable task);
+  }
+
+  private PartitionLog(TopicPartition tp, PartitionStore store, TopicConfig config, Clock clock,
+      BufferPool buffers, BackgroundWork background, LogLoader.Loaded loaded) {
+    this.tp = tp;
+    this.store = store;
+    this.config = config;
+    this.clock = clock;
+    this.buffers = buffers;
+    this.background = background;
+    this.logStartOffset = loaded.logStartOffset();
+    this.logEndOffset = loaded.logEndOffset();
+    this.recoveryPoint = loaded.recoveryPoint();
+    this.leaderEpochs = new ArrayList<>(loaded.leaderEpochs());
+    List<Segment> loadedSegments = loaded.segments();
+    SegmentHandle[] handles = new SegmentHandle[loadedSegments.size()];
+    for (int i = 0; i < handles.length; i++) {
+      // What recovery scanned in this process is verified; the rest is checked on first read.
+      handles[i] = new SegmentHandle(loadedSegments.get(i), 0);
+    }
+    this.segments = handles;
+  }
+
+  /**
+   * Opens a partition's log, recovering it if the store was not shut down cleanly.
+   *
+   * @return the log and what recovery cut, if anything
+   */
+  public static Opened open(TopicPartition tp, PartitionStore store, TopicConfig config, Clock clock,
+      BufferPool buffers, BackgroundWork background, boolean cleanShutdown) throws IOException {
+    LogLoader.Loaded loaded = LogLoader.load(tp, store, cleanShutdown);
+    PartitionLog log = new PartitionLog(tp, store, config, clock, buffers, background, loaded);
+    log.activeSinceMs = log.firstBatchTimestamp(log.active());
+    log.flushLock.lock();
+    try {
+      log.writeCheckpoint();
+    } finally {
+      log.flushLock.unlock();
+    }
+    return new Opened(log, loaded.recovered(), loaded.cuts());
+  }
+
+  /** A log just opened, whether it was scanned, and what its recovery cut. */
+  public record Opened(
+      PartitionLog log, boolean recovered,
+      java.util.Optional<io.samsa.RecoveryReport.PartitionRecovery> cuts) {}
+
+  @Override
+  public TopicPartition topicPartition() {
+    return tp;
+  }
+
+  public TopicConfig config() {
+    return config;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Appending
+
+  @Override
+  public AppendResult append(Record record) {
+    return append(List.of(record));
+  }
+
+  @Override
+  public AppendResult append(List<Record> records) {
+    if (records.isEmpty()) {
+      throw new IllegalArgumentException("append needs at least one record: partition=" + tp);
+    }
+    appendLock.lock();
+    try {
+      ensureOpen();
+      rethrowBackgroundFailure();
+      TopicConfig cfg = config;
+      long now = clock.millis();
+      long size = RecordBatchEncoder.batchSize(records, now);
+      int limit = Math.min(cfg.maxBatchBytes(), cfg.segmentBytes());
+      if (size > limit) {
+        throw new RecordTooLargeException(tp, size, limit);
+      }
+      long base = logEndOffset;
+      long last = base + records.size() - 1;
+      ByteBuffer batch = buffers.acquire((int) size);
+      try {
+        RecordBatchEncoder.encode(batch, records, base, currentEpoch(), now);
+        batch.flip();
+        maybeRoll((int) size, last, now);
+        SegmentHandle active = active();
+        long before = active.segment.sizeInBytes();
+        active.segment.append(batch);
+        // Bytes encoded here are valid by construction.
+        active.verified(before, before + size);
+      } catch (IOException e) {
+        throw Failures.io("append", tp, active().name(), e);
+      } finally {
+        buffers.release(batch);
+      }
+      if (activeSinceMs < 0) {
+        activeSinceMs = now;
+      }
+      logEndOffset = last + 1; // publish: readers may now see the batch
+      signalAppended();
+      afterAppend(records.size(), now, cfg.flushPolicy());
+      return new AppendResult(tp, base, last, now);
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  private int currentEpoch() {
+    return leaderEpochs.isEmpty()
+        ? RecordBatchDescriptor.NO_PARTITION_LEADER_EPOCH
+        : leaderEpochs.get(leaderEpochs.size() - 1).epoch();
+  }
+
+  private void maybeRoll(int batchSize, long lastOffset, long now) throws IOException {
+    SegmentHandle active = active();
+    long activeSize = active.segment.sizeInBytes();
+    if (activeSize == 0) {
+      return;
+    }
+    TopicConfig cfg = config;
+    boolean full = activeSize + batchSize > cfg.segmentBytes();
+    boolean old = activeSinceMs >= 0 && now - activeSinceMs >= cfg.segmentMs();
+    boolean overflow = lastOffset - active.baseOffset > Integer.MAX_VALUE;
+    if (full || old || overflow || active.segment.isFull()) {
+      rollLocked();
+    }
+  }
+
+  private void afterAppend(int count, long now, FlushPolicy policy) {
+    unflushedMessages += count;
+    if (firstUnflushedMs < 0) {
+      firstUnflushedMs = now;
+    }
+    if (unflushedMessages >= policy.messages()) {
+      flushLocked();
+    }
+  }
+
+  /** Flushes everything appended so far; the caller holds the append lock. */
+  private void flushLocked() {
+    unflushedMessages = 0;
+    firstUnflushedMs = -1;
+    flushTo(logEndOffset);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rolling and flushing
+
+  @Override
+  public void roll() {
+    appendLock.lock();
+    try {
+      ensureOpen();
+      rollLocked();
+    } catch (IOException e) {
+      throw Failures.io("roll", tp, active().name(), e);
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  private void rollLocked() throws IOException {
+    SegmentHandle active = active();
+    if (active.segment.sizeInBytes() == 0) {
+      return;
+    }
+    active.segment.seal();
+    Segment next = store.createSegment(logEndOffset);
+    SegmentHandle[] current = segments;
+    SegmentHandle[] grown = Arrays.copyOf(current, current.length + 1);
+    grown[current.length] = new SegmentHandle(next, 0);
+    segments = grown;
+    activeSinceMs = -1;
+    long rolledEnd = next.baseOffset();
+    // As Kafka does: force the rolled segment in the background, then move the recovery point.
+    background.submit(() -> {
+      try {
+        if (closed == null) {
+          flushTo(rolledEnd);
+          checkpoint();
+        }
+      } catch (RuntimeException e) {
+        backgroundFailed("flush after roll", e);
+      }
+    });
+  }
+
+  @Override
+  public void flush() {
+    appendLock.lock();
+    try {
+      ensureOpen();
+      rethrowBackgroundFailure();
+      flushLocked();
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /**
+   * Forces every segment holding offsets in {@code [recoveryPoint, target)} and moves the
+   * recovery point to {@code target}. Does not block appends.
+   */
+  void flushTo(long target) {
+    flushLock.lock();
+    try {
+      if (target <= recoveryPoint || closed != null) {
+        return;
+      }
+      SegmentHandle[] snapshot = segments;
+      for (int i = 0; i < snapshot.length; i++) {
+        long end = i + 1 < snapshot.length ? snapshot[i + 1].baseOffset : Long.MAX_VALUE;
+        if (end > recoveryPoint && snapshot[i].baseOffset < target) {
+          try {
+            snapshot[i].segment.flush();
+          } catch (IOException e) {
+            throw Failures.io("flush", tp, snapshot[i].name(), e);
+          }
+        }
+      }
+      recoveryPoint = target;
+    } finally {
+      flushLock.unlock();
+    }
+  }
+
+  /** Writes the checkpoint if it changed. */
+  public void checkpoint() {
+    flushLock.lock();
+    try {
+      if (closed == null) {
+        writeCheckpoint();
+      }
+    } finally {
+      flushLock.unlock();
+    }
+  }
+
+  /** Caller holds flushLock. */
+  private void writeCheckpoint() {
+    long end = logEndOffset;
+    PartitionCheckpoint cp = new PartitionCheckpoint(Math.min(recoveryPoint, end), logStartOffset,
+        end, leaderEpochs);
+    if (cp.equals(lastCheckpoint)) {
+      return;
+    }
+    try {
+      store.writeCheckpoint(cp);
+    } catch (IOException e) {
+      throw Failures.io("checkpoint", tp, null, e);
+    }
+    lastCheckpoint = cp;
+  }
+
+  /** Background flush by time: flushes if unflushed data is older than the policy allows. */
+  public void flushIfDue(long now) {
+    long interval = config.flushPolicy().intervalMs();
+    if (interval == Long.MAX_VALUE) {
+      return;
+    }
+    appendLock.lock();
+    try {
+      if (closed != null || firstUnflushedMs < 0 || now - firstUnflushedMs < interval) {
+        return;
+      }
+      unflushedMessages = 0;
+      firstUnflushedMs = -1;
+    } finally {
+      appendLock.unlock();
+    }
+    flushTo(logEndOffset);
+  }
+
+  /** Records a failure of background work, to be thrown at the next append or flush. */
+  public void backgroundFailed(String what, Throwable e) {
+    LOG.log(System.Logger.Level.WARNING, "partition " + tp + ": background " + what + " failed", e);
+    backgroundFailure = e;
+  }
+
+  private void rethrowBackgroundFailure() {
+    Throwable failure = backgroundFailure;
+    if (failure != null) {
+      backgroundFailure = null;
+      throw new StorageException("background work failed earlier: partition=" + tp + ", error="
+          + failure, failure);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading
+
+  @Override
+  public ReadResult read(long offset, int maxBytes) {
+    requireMaxBytes(maxBytes);
+    segmentsLock.readLock().lock();
+    try {
+      ensureOpen();
+      long end = checkReadable(offset);
+      if (offset == end) {
+        return new ReadResult(List.of(), offset, end, 0);
+      }
+      SegmentHandle h = floor(segments, offset);
+      BatchSlice slice = h.segment.read(offset, end, maxBytes);
+      ByteBuffer bytes = ByteBuffer.allocate(slice.sizeInBytes());
+      slice.readFully(bytes);
+      bytes.flip();
+      List<LogRecord> records = new ArrayList<>();
+      int valid = checkBatches(h, slice.position(), bytes, offset, records);
+      long next = records.isEmpty() ? offset : records.get(records.size() - 1).offset() + 1;
+      return new ReadResult(records, next, end, valid);
+    } catch (IOException e) {
+      throw Failures.io("read", tp, null, e);
+    } finally {
+      segmentsLock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Checks the batches of a slice (each whole, its CRC, its offsets continuing the last) and, if
+   * {@code out} is given, decodes their records from {@code offset} on. Stops before the first bad
+   * batch, and throws only if that is the first one: a bad batch is never served.
+   *
+   * @return the bytes of good batches
+   */
+  private int checkBatches(SegmentHandle h, long position, ByteBuffer bytes, long offset,
+      List<LogRecord> out) {
+    int at = 0;
+    long expected = -1;
+    while (at < bytes.limit()) {
+      try {
+        int size = io.samsa.spi.format.BatchValidator.ensureValid(bytes, at, bytes.limit() - at,
+            h.name(), position + at);
+        long base = RecordBatchDescriptor.baseOffset(bytes, at);
+        long last = RecordBatchDescriptor.lastOffset(bytes, at);
+        if (expected < 0 ? !(base <= offset && offset <= last) : base != expected) {
+          throw new CorruptRecordException(h.name(), position + at, "unexpected offsets: baseOffset="
+              + base + ", lastOffset=" + last + (expected < 0 ? ", wanted offset=" + offset
+              : ", expected baseOffset=" + expected));
+        }
+        if (out != null) {
+          RecordBatchDecoder.decode(bytes, at, offset, out, h.name(), position + at);
+        }
+        expected = last + 1;
+        at += size;
+      } catch (CorruptRecordException e) {
+        if (at == 0) {
+          throw e;
+        }
+        LOG.log(System.Logger.Level.WARNING, "partition {0}: serving {1} good bytes before a bad batch: {2}",
+            tp, at, e.getMessage());
+        break;
+      }
+    }
+    h.verified(position, position + at);
+    return at;
+  }
+
+  @Override
+  public long transferTo(long offset, int maxBytes, WritableByteChannel target) throws IOException {
+    requireMaxBytes(maxBytes);
+    segmentsLock.readLock().lock();
+    try {
+      ensureOpen();
+      long end = checkReadable(offset);
+      if (offset == end) {
+        return 0;
+      }
+      SegmentHandle h = floor(segments, offset);
+      BatchSlice slice;
+      try {
+        slice = h.segment.read(offset, end, maxBytes);
+      } catch (IOException e) {
+        throw Failures.io("read", tp, h.name(), e);
+      }
+      long from = slice.position();
+      if (from + slice.sizeInBytes() <= h.verifiedBytes()) {
+        return slice.writeTo(target); // checked before: zero copy
+      }
+      // Not yet checked in this process: check it once, then send the checked bytes.
+      ByteBuffer bytes = ByteBuffer.allocate(slice.sizeInBytes());
+      try {
+        slice.readFully(bytes);
+      } catch (IOException e) {
+        throw Failures.io("read", tp, h.name(), e);
+      }
+      bytes.flip();
+      int valid = checkBatches(h, from, bytes, offset, null);
+      bytes.limit(valid);
+      long written = 0;
+      while (bytes.hasRemaining()) {
+        written += target.write(bytes);
+      }
+      return written;
+    } finally {
+      segmentsLock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public LogReader reader(long offset) {
+    ensureOpen();
+    return new PartitionLogReader(this, offset, 1 << 20);
+  }
+
+  @Override
+  public OptionalLong offsetForTimestamp(long timestampMs) {
+    segmentsLock.readLock().lock();
+    try {
+      ensureOpen();
+      long start = logStartOffset;
+      long end = logEndOffset;
+      SegmentHandle[] snapshot = segments;
+      for (int i = 0; i < snapshot.length; i++) {
+        SegmentHandle h = snapshot[i];
+        long segmentEnd = i + 1 < snapshot.length ? snapshot[i + 1].baseOffset : end;
+        if (segmentEnd <= start || h.segment.maxTimestamp() < timestampMs) {
+          continue;
+        }
+        long from = Math.max(start, Math.max(h.baseOffset, h.segment.timestampLookup(timestampMs)));
+        long found = scanForTimestamp(h, from, Math.min(segmentEnd, end), start, timestampMs);
+        if (found >= 0) {
+          return OptionalLong.of(found);
+        }
+      }
+      return OptionalLong.empty();
+    } catch (IOException e) {
+      throw Failures.io("offsetForTimestamp", tp, null, e);
+    } finally {
+      segmentsLock.readLock().unlock();
+    }
+  }
+
+  private long scanForTimestamp(SegmentHandle h, long from, long end, long minOffset, long target)
+      throws IOException {
+    long offset = from;
+    while (offset < end) {
+      BatchSlice slice = h.segment.read(offset, end, TIMESTAMP_SCAN_BYTES);
+      if (slice.sizeInBytes() == 0) {
+        return -1;
+      }
+      ByteBuffer bytes = ByteBuffer.allocate(slice.sizeInBytes());
+      slice.readFully(bytes);
+      bytes.flip();
+      int valid = checkBatches(h, slice.position(), bytes, offset, null);
+      for (int at = 0; at < valid; at += RecordBatchDescriptor.batchSize(bytes, at)) {
+        if (RecordBatchDescriptor.maxTimestamp(bytes, at) >= target) {
+          long found = RecordBatchDescriptor.lastOffset(bytes, at) < minOffset ? -1
+              : RecordBatchDecoder.firstOffsetAtOrAfter(bytes, at, target, minOffset, h.name(),
+                  slice.position() + at);
+          if (found >= 0) {
+            return found;
+          }
+        }
+        offset = RecordBatchDescriptor.lastOffset(bytes, at) + 1;
+      }
+      if (valid < bytes.limit()) {
+        // A bad batch: checkBatches refuses it on the next round, at its own offset.
+        continue;
+      }
+    }
+    return -1;
+  }
+
+  /** Waits until the log end passes {@code offset}, the timeout passes, or the log closes. */
+  void awaitAppend(long offset, long timeoutNanos) throws InterruptedException {
+    waiters.incrementAndGet();
+    signalLock.lock();
+    try {
+      long nanos = timeoutNanos;
+      while (logEndOffset <= offset && nanos > 0 && closed == null) {
+        nanos = appended.awaitNanos(nanos);
+      }
+    } finally {
+      signalLock.unlock();
+      waiters.decrementAndGet();
+    }
+  }
+
+  private void signalAppended() {
+    if (waiters.get() > 0) {
+      signalLock.lock();
+      try {
+        appended.signalAll();
+      } finally {
+        signalLock.unlock();
+      }
+    }
+  }
+
+  private long checkReadable(long offset) {
+    long start = logStartOffset;
+    long end = logEndOffset;
+    if (offset < start || offset > end) {
+      throw new OffsetOutOfRangeException(tp, offset, start, end);
+    }
+    return end;
+  }
+
+  private static void requireMaxBytes(int maxBytes) {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("maxBytes must be >= 0: maxBytes=" + maxBytes);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Offsets and segments
+
+  @Override
+  public long logStartOffset() {
+    ensureOpen();
+    return logStartOffset;
+  }
+
+  @Override
+  public long logEndOffset() {
+    ensureOpen();
+    return logEndOffset;
+  }
+
+  @Override
+  public long recoveryPoint() {
+    ensureOpen();
+    return recoveryPoint;
+  }
+
+  @Override
+  public long sizeInBytes() {
+    long total = 0;
+    for (SegmentInfo s : segments()) {
+      total += s.sizeInBytes();
+    }
+    return total;
+  }
+
+  @Override
+  public List<SegmentInfo> segments() {
+    segmentsLock.readLock().lock();
+    try {
+      ensureOpen();
+      SegmentHandle[] snapshot = segments;
+      long end = logEndOffset;
+      List<SegmentInfo> infos = new ArrayList<>(snapshot.length);
+      for (int i = 0; i < snapshot.length; i++) {
+        Segment s = snapshot[i].segment;
+        boolean last = i == snapshot.length - 1;
+        long next = last ? end : snapshot[i + 1].baseOffset;
+        infos.add(new SegmentInfo(s.baseOffset(), next, s.sizeInBytes(), s.maxTimestamp(), last));
+      }
+      return infos;
+    } catch (IOException e) {
+      throw Failures.io("describe segments", tp, null, e);
+    } finally {
+      segmentsLock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public long deleteRecordsBefore(long offset) {
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must be >= 0: offset=" + offset);
+    }
+    appendLock.lock();
+    try {
+      ensureOpen();
+      long end = logEndOffset;
+      if (offset > end) {
+        throw new OffsetOutOfRangeException(tp, offset, logStartOffset, end);
+      }
+      if (offset > logStartOffset) {
+        raiseLogStart(offset);
+        SegmentHandle[] snapshot = segments;
+        int deletable = 0;
+        while (deletable < snapshot.length - 1 && snapshot[deletable + 1].baseOffset <= offset) {
+          deletable++;
+        }
+        deleteOldest(deletable);
+      }
+      return logStartOffset;
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  @Override
+  public int applyRetention() {
+    appendLock.lock();
+    try {
+      ensureOpen();
+      TopicConfig cfg = config;
+      long now = clock.millis();
+      SegmentHandle[] snapshot = segments;
+      long size = 0;
+      for (SegmentHandle h : snapshot) {
+        size += h.segment.sizeInBytes();
+      }
+      int deletable = 0;
+      // Oldest first, sealed segments only; stop at the first one that must stay.
+      while (deletable < snapshot.length - 1) {
+        Segment s = snapshot[deletable].segment;
+        long segmentSize = s.sizeInBytes();
+        boolean belowStart = snapshot[deletable + 1].baseOffset <= logStartOffset;
+        boolean tooBig = cfg.retentionBytes() != TopicConfig.UNLIMITED
+            && size - segmentSize >= cfg.retentionBytes();
+        boolean tooOld = cfg.retentionMs() != Long.MAX_VALUE
+            && now - s.maxTimestamp() > cfg.retentionMs();
+        if (!(belowStart || tooBig || tooOld)) {
+          break;
+        }
+        size -= segmentSize;
+        deletable++;
+      }
+      if (deletable == 0) {
+        return 0;
+      }
+      raiseLogStart(snapshot[deletable].baseOffset);
+      return deleteOldest(deletable);
+    } catch (IOException e) {
+      throw Failures.io("retention", tp, null, e);
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /** Raises and checkpoints the log start offset; caller holds appendLock. */
+  private void raiseLogStart(long offset) {
+    flushLock.lock();
+    try {
+      if (offset > logStartOffset) {
+        logStartOffset = offset;
+        // Stored before any segment goes, so that a crash can never bring the old start back.
+        writeCheckpoint();
+      }
+    } finally {
+      flushLock.unlock();
+    }
+  }
+
+  /** Removes the {@code count} oldest segments (never the active one); caller holds appendLock. */
+  private int deleteOldest(int count) {
+    if (count == 0) {
+      return 0;
+    }
+    SegmentHandle[] victims;
+    flushLock.lock();
+    try {
+      segmentsLock.writeLock().lock();
+      try {
+        SegmentHandle[] snapshot = segments;
+        victims = Arrays.copyOfRange(snapshot, 0, count);
+        segments = Arrays.copyOfRange(snapshot, count, snapshot.length);
+      } finally {
+        segmentsLock.writeLock().unlock();
+      }
+      // No reader can reach the victims now: readers hold the read lock while they use a segment.
+      for (SegmentHandle v : victims) {
+        try {
+          v.segment.delete();
+        } catch (IOException e) {
+          // The start offset is already stored: the next open deletes what is left.
+          backgroundFailed("delete of " + v.name(), e);
+        }
+      }
+    } finally {
+      flushLock.unlock();
+    }
+    return victims.length;
+  }
+
+  @Override
+  public void truncateTo(long offset) {
+    appendLock.lock();
+    try {
+      ensureOpen();
+      long start = logStartOffset;
+      long end = logEndOffset;
+      if (offset < start || offset > end) {
+        throw new OffsetOutOfRangeException(tp, offset, start, end);
+      }
+      if (offset == end) {
+        return;
+      }
+      truncateLocked(offset);
+      signalAppended();
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  private void truncateLocked(long offset) {
+    flushLock.lock();
+    try {
+      SegmentHandle[] snapshot = segments;
+      int index = floorIndex(snapshot, offset);
+      SegmentHandle h = snapshot[index];
+      // The batch holding the offset: truncation cuts at its start and, if the offset falls inside
+      // it, appends the records below the offset again as a batch of their own.
+      ByteBuffer batch;
+      try {
+        BatchSlice slice = h.segment.read(offset, logEndOffset, 0);
+        batch = ByteBuffer.allocate(slice.sizeInBytes());
+        slice.readFully(batch);
+        batch.flip();
+        io.samsa.spi.format.BatchValidator.ensureValid(batch, 0, batch.limit(), h.name(), slice.position());
+      } catch (IOException e) {
+        throw Failures.io("truncate", tp, h.name(), e);
+      }
+      long batchBase = RecordBatchDescriptor.baseOffset(batch, 0);
+      List<Record> kept = new ArrayList<>();
+      if (batchBase < offset) {
+        for (LogRecord r : RecordBatchDecoder.decode(batch, 0, h.name(), 0)) {
+          if (r.offset() < offset) {
+            kept.add(r.toRecord());
+          }
+        }
+      }
+      // The lowered recovery point is stored before any byte goes.
+      if (recoveryPoint > batchBase) {
+        recoveryPoint = batchBase;
+        writeCheckpoint();
+      }
+      SegmentHandle[] victims;
+      segmentsLock.writeLock().lock();
+      try {
+        victims = Arrays.copyOfRange(snapshot, index + 1, snapshot.length);
+        segments = Arrays.copyOfRange(snapshot, 0, index + 1);
+        h.segment.truncateTo(batchBase);
+        h.truncated(h.segment.sizeInBytes());
+        if (!kept.isEmpty()) {
+          int epoch = RecordBatchDescriptor.partitionLeaderEpoch(batch, 0);
+          ByteBuffer again = ByteBuffer.allocate((int) RecordBatchEncoder.batchSize(kept, 0));
+          RecordBatchEncoder.encode(again, kept, batchBase, epoch, 0);
+          again.flip();
+          h.segment.append(again);
+        }
+        logEndOffset = offset;
+      } catch (IOException e) {
+        fail("truncateTo(" + offset + ")", e);
+        throw Failures.io("truncate", tp, h.name(), e);
+      } finally {
+        segmentsLock.writeLock().unlock();
+      }
+      for (SegmentHandle v : victims) {
+        try {
+          v.segment.delete();
+        } catch (IOException e) {
+          fail("truncateTo(" + offset + ")", e);
+          throw Failures.io("truncate", tp, v.name(), e);
+        }
+      }
+      activeSinceMs = firstBatchTimestamp(h);
+      truncateEpochs(offset);
+      writeCheckpoint();
+    } finally {
+      flushLock.unlock();
+    }
+  }
+
+  private void truncateEpochs(long offset) {
+    leaderEpochs.removeIf(e -> e.startOffset() >= offset);
+  }
+
+  /** The max timestamp of a segment's first batch (its age for rolling), or -1 if empty. */
+  private long firstBatchTimestamp(SegmentHandle h) {
+    try {
+      if (h.segment.sizeInBytes() == 0) {
+        return -1;
+      }
+      BatchSlice first = h.segment.read(h.baseOffset, Long.MAX_VALUE, 0);
+      ByteBuffer header = ByteBuffer.allocate(first.sizeInBytes());
+      first.readFully(header);
+      return header.limit() >= RecordBatchDescriptor.HEADER_SIZE
+          ? RecordBatchDescriptor.maxTimestamp(header, 0)
+          : clock.millis();
+    } catch (IOException e) {
+      throw Failures.io("read first batch", tp, h.name(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Closing
+
+  /**
+   * Flushes everything, writes the checkpoint and closes the backend's partition store. Idempotent.
+   */
+  public void close(Supplier<SamsaException> reason) {
+    appendLock.lock();
+    try {
+      flushLock.lock();
+      try {
+        segmentsLock.writeLock().lock();
+        try {
+          if (closed != null) {
+            return;
+          }
+          closed = reason;
+        } finally {
+          segmentsLock.writeLock().unlock();
+        }
+        try {
+          if (failure != null) {
+            return; // nothing trustworthy to flush; the next open recovers
+          }
+          SegmentHandle[] snapshot = segments;
+          for (int i = floorIndex(snapshot, recoveryPoint); i < snapshot.length; i++) {
+            snapshot[i].segment.flush();
+          }
+          recoveryPoint = logEndOffset;
+          writeCheckpoint();
+        } catch (IOException e) {
+          throw Failures.io("close", tp, null, e);
+        } finally {
+          try {
+            store.close();
+          } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "partition " + tp + ": closing its store failed", e);
+          }
+        }
+      } finally {
+        flushLock.unlock();
+      }
+    } finally {
+      appendLock.unlock();
+      signalLock.lock();
+      try {
+        appended.signalAll();
+      } finally {
+        signalLock.unlock();
+      }
+    }
+  }
+
+  /** Closes without flushing: the partition is being deleted. */
+  public void abandon(Supplier<SamsaException> reason) {
+    appendLock.lock();
+    flushLock.lock();
+    segmentsLock.writeLock().lock();
+    try {
+      if (closed == null) {
+        closed = reason;
+        try {
+          store.close();
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.WARNING, "partition " + tp + ": closing its store failed", e);
+        }
+      }
+    } finally {
+      segmentsLock.writeLock().unlock();
+      flushLock.unlock();
+      appendLock.unlock();
+    }
+    signalLock.lock();
+    try {
+      appended.signalAll();
+    } finally {
+      signalLock.unlock();
+    }
+  }
+
+  /** A failure left the in-memory state unreliable: refuse everything until the store reopens. */
+  private void fail(String operation, IOException cause) {
+    failure = new StorageException("log failed during " + operation
+        + " and refuses further calls; reopen the store to recover it: partition=" + tp, cause);
+  }
+
+  void ensureOpen() {
+    Supplier<SamsaException> reason = closed;
+    if (reason != null) {
+      throw reason.get();
+    }
+    StorageException failed = failure;
+    if (failed != null) {
+      throw new StorageException(failed.getMessage(), failed.getCause());
+    }
+  }
+
+  boolean isClosed() {
+    return closed != null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private SegmentHandle active() {
+    SegmentHandle[] snapshot = segments;
+    return snapshot[snapshot.length - 1];
+  }
+
+  private static SegmentHandle floor(SegmentHandle[] snapshot, long offset) {
+    return snapshot[floorIndex(snapshot, offset)];
+  }
+
+  /** The index of the last segment whose base offset is at most {@code offset} (0 if none). */
+  private static int floorIndex(SegmentHandle[] snapshot, long offset) {
+    int lo = 0;
+    int hi = snapshot.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (snapshot[mid].baseOffset <= offset) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  @Override
+  public String toString() {
+    return "PartitionLog{" + tp + ", logStartOffset=" + logStartOffset + ", logEndOffset="
+        + logEndOffset + ", recoveryPoint=" + recoveryPoint + ", segments=" + segments.length + '}';
+  }
+}

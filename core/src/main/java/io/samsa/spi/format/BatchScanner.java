@@ -1,0 +1,239 @@
+package io.samsa.spi.format;
+
+import static io.samsa.spi.format.RecordBatchDescriptor.ATTRIBUTES_OFFSET;
+import static io.samsa.spi.format.RecordBatchDescriptor.HEADER_SIZE;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * Walks the record batches of a segment's bytes, header by header, through a small window, so
+ * that neither a scan nor a checksum needs a whole batch (or a whole file) in memory. A backend
+ * uses it to find batch boundaries and, with {@link #recover}, to validate its tail after a crash.
+ *
+ * <pre>{@code
+ * BatchScanner scan = new BatchScanner(channel::read, 0, channel.size());
+ * while (scan.next()) {
+ *   index(scan.position(), scan.lastOffset(), scan.maxTimestamp());
+ * }
+ * scan.problem().ifPresent(reason -> ...);   // the bytes after the last whole batch
+ * }</pre>
+ *
+ * <p>Not thread-safe; one scanner per scan.
+ */
+public final class BatchScanner {
+  private static final int DEFAULT_WINDOW = 64 * 1024;
+
+  private final PositionalReader source;
+  private final long end;
+  private final ByteBuffer window;
+  private long windowStart;
+  private int windowLength;
+
+  private long next;
+  private long position = -1;
+  private int at;
+  private int size;
+  private Optional<String> problem = Optional.empty();
+
+  /**
+   * @param source the bytes
+   * @param start the position of the first batch
+   * @param end the position after the last byte to scan (usually the source's size)
+   */
+  public BatchScanner(PositionalReader source, long start, long end) {
+    this(source, start, end, DEFAULT_WINDOW);
+  }
+
+  BatchScanner(PositionalReader source, long start, long end, int windowBytes) {
+    this.source = source;
+    this.end = end;
+    this.next = start;
+    this.window = ByteBuffer.allocate(windowBytes);
+    this.windowStart = start;
+  }
+
+  /**
+   * Moves to the next batch whose header is whole and sane (see {@link
+   * BatchValidator#checkHeader}) and lies entirely before the end.
+   *
+   * @return false at the end of the bytes, or at bytes that are not such a batch; {@link
+   *     #problem()} tells which
+   */
+  public boolean next() throws IOException {
+    if (problem.isPresent() || next >= end) {
+      return false;
+    }
+    int wanted = (int) Math.min(HEADER_SIZE, end - next);
+    if (!ensure(next, wanted)) {
+      problem = Optional.of("bytes end inside a batch header: available=" + (end - next));
+      return false;
+    }
+    at = (int) (next - windowStart);
+    // The header lies in the window; its length is judged against the real end of the bytes.
+    problem = BatchValidator.checkHeader(window, at, (int) Math.min(end - next, Integer.MAX_VALUE));
+    if (problem.isPresent()) {
+      return false;
+    }
+    position = next;
+    size = RecordBatchDescriptor.batchSize(window, at);
+    next = position + size;
+    return true;
+  }
+
+  /**
+   * Computes the current batch's CRC-32C, streaming it through the window.
+   *
+   * @return empty if it matches the stored one, else the mismatch
+   */
+  public Optional<String> verifyCrc() throws IOException {
+    long stored = RecordBatchDescriptor.crc(window, at);
+    CRC32C crc = new CRC32C();
+    long from = position + ATTRIBUTES_OFFSET;
+    long to = position + size;
+    while (from < to) {
+      int chunk = (int) Math.min(window.capacity(), to - from);
+      if (!ensure(from, chunk)) {
+        return Optional.of("bytes end inside the batch");
+      }
+      int offset = (int) (from - windowStart);
+      RecordBatchDescriptor.update(crc, window, offset, offset + chunk);
+      from += chunk;
+    }
+    // The header fields must stay readable: bring the header back into the window.
+    ensure(position, HEADER_SIZE);
+    at = (int) (position - windowStart);
+    long computed = crc.getValue();
+    if (computed != stored) {
+      return Optional.of("CRC-32C mismatch: stored=0x" + Long.toHexString(stored) + ", computed=0x"
+          + Long.toHexString(computed));
+    }
+    return Optional.empty();
+  }
+
+  /** Why the scan stopped before the end, or empty if it reached the end cleanly. */
+  public Optional<String> problem() {
+    return problem;
+  }
+
+  /** Marks the scan as stopped at the current batch for {@code reason}. */
+  void stop(String reason) {
+    problem = Optional.of(reason);
+    next = position;
+  }
+
+  /** The position just after the last batch {@link #next()} returned (or the start). */
+  public long nextPosition() {
+    return next;
+  }
+
+  public long position() {
+    return position;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public long baseOffset() {
+    return RecordBatchDescriptor.baseOffset(window, at);
+  }
+
+  public long lastOffset() {
+    return RecordBatchDescriptor.lastOffset(window, at);
+  }
+
+  public long maxTimestamp() {
+    return RecordBatchDescriptor.maxTimestamp(window, at);
+  }
+
+  public int partitionLeaderEpoch() {
+    return RecordBatchDescriptor.partitionLeaderEpoch(window, at);
+  }
+
+  public int recordsCount() {
+    return RecordBatchDescriptor.recordsCount(window, at);
+  }
+
+  /** Makes {@code [from, from + length)} readable in the window; false if the source ends first. */
+  private boolean ensure(long from, int length) throws IOException {
+    if (from >= windowStart && from + length <= windowStart + windowLength) {
+      return true;
+    }
+    window.clear();
+    int want = (int) Math.min(window.capacity(), end - from);
+    window.limit(want);
+    while (window.hasRemaining()) {
+      int n = source.read(window, from + window.position());
+      if (n < 0) {
+        break;
+      }
+    }
+    windowStart = from;
+    windowLength = window.position();
+    window.clear();
+    return windowLength >= length;
+  }
+
+  /**
+   * Validates a segment's batches from {@code start}: each must be whole, pass its CRC, have no
+   * compression, start at the offset after the previous batch (the first at {@code
+   * expectedBaseOffset}) and keep leader epochs from decreasing. Stops at the first batch that
+   * fails; the caller truncates there.
+   *
+   * @param visitor told about every valid batch, in order, e.g. to rebuild indexes
+   */
+  public static ScanResult recover(
+      PositionalReader source, long start, long end, long expectedBaseOffset, BatchVisitor visitor)
+      throws IOException {
+    BatchScanner scan = new BatchScanner(source, start, end);
+    long nextOffset = expectedBaseOffset;
+    int epoch = Integer.MIN_VALUE;
+    long batches = 0;
+    while (scan.next()) {
+      if (scan.baseOffset() != nextOffset) {
+        scan.stop("offset out of sequence: baseOffset=" + scan.baseOffset() + ", expected=" + nextOffset);
+        break;
+      }
+      if (scan.lastOffset() - expectedBaseOffset > Integer.MAX_VALUE) {
+        scan.stop("offset too far from the segment base: lastOffset=" + scan.lastOffset()
+            + ", segment base=" + expectedBaseOffset);
+        break;
+      }
+      if (scan.partitionLeaderEpoch() < epoch) {
+        scan.stop("leader epoch went back: epoch=" + scan.partitionLeaderEpoch() + ", previous=" + epoch);
+        break;
+      }
+      Optional<String> crc = scan.verifyCrc();
+      if (crc.isPresent()) {
+        scan.stop(crc.get());
+        break;
+      }
+      epoch = scan.partitionLeaderEpoch();
+      nextOffset = scan.lastOffset() + 1;
+      batches++;
+      visitor.visit(scan.position(), scan.size(), scan.baseOffset(), scan.lastOffset(),
+          scan.maxTimestamp(), scan.partitionLeaderEpoch());
+    }
+    return new ScanResult(scan.nextPosition(), nextOffset, batches, scan.problem());
+  }
+
+  /** Receives each valid batch found by {@link #recover}. */
+  @FunctionalInterface
+  public interface BatchVisitor {
+    void visit(long position, int size, long baseOffset, long lastOffset, long maxTimestamp,
+        int partitionLeaderEpoch) throws IOException;
+  }
+
+  /**
+   * The outcome of {@link #recover}.
+   *
+   * @param validEnd the position after the last valid batch: everything from here on is to be cut
+   * @param nextOffset the offset after the last valid batch
+   * @param batches how many valid batches were found
+   * @param problem why the scan stopped before the end, or empty if every byte was valid
+   */
+  public record ScanResult(long validEnd, long nextOffset, long batches, Optional<String> problem) {}
+}

@@ -124,8 +124,8 @@ public final class LocalStore implements LogStore {
     TopicStore topicStore = null;
     LocalStore store = null;
     try {
-      root.checkBackend(settings.provider().name());
-      boolean clean = root.takeCleanShutdownMarker();
+      boolean created = root.checkBackend(settings.provider().name());
+      boolean clean = root.takeCleanShutdownMarker() || created;
       topicStore = settings.provider().open(
           new StorageContext(settings.directory(), settings.fileIO(), settings.backendOptions()));
       store = new LocalStore(settings, root, topicStore);

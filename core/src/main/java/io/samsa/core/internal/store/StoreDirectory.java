@@ -67,9 +67,10 @@ final class StoreDirectory implements AutoCloseable {
   /**
    * Checks that the directory was made by {@code backend}, or records that it now is.
    *
+   * @return true if the store is new (nothing to recover)
    * @throws InvalidConfigException if another backend made it
    */
-  void checkBackend(String backend) throws IOException {
+  boolean checkBackend(String backend) throws IOException {
     Path meta = directory.resolve(META_FILE);
     if (io.exists(meta)) {
       Properties p = new Properties();
@@ -84,10 +85,11 @@ final class StoreDirectory implements AutoCloseable {
         throw new InvalidConfigException("backend", backend, "the store in " + directory
             + " was created by backend '" + found + "'; open it with that backend");
       }
-      return;
+      return false;
     }
     String text = "# Samsa store\nversion=" + VERSION + "\nbackend=" + backend + "\n";
     io.writeAtomically(meta, text.getBytes(StandardCharsets.UTF_8));
+    return true;
   }
 
   /** Whether the last close was clean; removes the marker, so a crash from now on is unclean. */

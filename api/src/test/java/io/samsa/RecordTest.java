@@ -1,0 +1,194 @@
+package io.samsa;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RecordTest {
+
+  // --- Record ---------------------------------------------------------------------------------
+
+  @Test
+  void equals_sameContentInDifferentArrays_isEqualWithSameHashCode() {
+    Record a = Record.builder().key(bytes("k")).value(bytes("v")).timestamp(5).header("h", "x").build();
+    Record b = Record.builder().key(bytes("k")).value(bytes("v")).timestamp(5).header("h", "x").build();
+    assertEquals(a, b);
+    assertEquals(a.hashCode(), b.hashCode());
+  }
+
+  @Test
+  void equals_anyFieldDiffers_isNotEqual() {
+    Record base = Record.builder().key("k").value("v").timestamp(5).header("h", "x").build();
+    assertNotEquals(base, Record.builder().key("K").value("v").timestamp(5).header("h", "x").build());
+    assertNotEquals(base, Record.builder().key("k").value("V").timestamp(5).header("h", "x").build());
+    assertNotEquals(base, Record.builder().key("k").value("v").timestamp(6).header("h", "x").build());
+    assertNotEquals(base, Record.builder().key("k").value("v").timestamp(5).header("h", "y").build());
+    assertNotEquals(base, Record.builder().key("k").value("v").timestamp(5).header("H", "x").build());
+    assertNotEquals(base, Record.builder().key("k").value("v").timestamp(5).build());
+    assertNotEquals(base, Record.builder().value("v").timestamp(5).header("h", "x").build());
+  }
+
+  @Test
+  void equals_nullVersusEmpty_isNotEqual() {
+    assertNotEquals(Record.of((byte[]) null, null), Record.of(new byte[0], new byte[0]));
+    assertNotEquals(Record.of((byte[]) null, new byte[0]), Record.of(new byte[0], new byte[0]));
+    assertNotEquals(Record.of(new byte[0], null), Record.of(new byte[0], new byte[0]));
+  }
+
+  @Test
+  void of_nullKeyAndValue_keepsNulls() {
+    Record r = Record.of((byte[]) null, null);
+    assertNull(r.key());
+    assertNull(r.value());
+    assertEquals(Record.NO_TIMESTAMP, r.timestamp());
+    assertTrue(r.headers().isEmpty());
+    assertEquals(r, Record.of((String) null, null));
+    assertEquals(r, Record.ofValue(null));
+    assertEquals(r.hashCode(), Record.ofValue(null).hashCode());
+  }
+
+  @Test
+  void of_strings_encodesUtf8() {
+    Record r = Record.of("k\u00e9y", "v\ud83d\ude00");
+    assertArrayEquals("k\u00e9y".getBytes(UTF_8), r.key());
+    assertArrayEquals("v\ud83d\ude00".getBytes(UTF_8), r.value());
+  }
+
+  @Test
+  void key_givenArray_isSharedNotCopied() {
+    byte[] key = bytes("k");
+    assertTrue(Record.of(key, null).key() == key);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {-2, -1000, Long.MIN_VALUE})
+  void build_negativeTimestamp_throwsIllegalArgumentNamingIt(long timestamp) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Record.builder().value("v").timestamp(timestamp).build());
+    assertTrue(e.getMessage().contains("timestamp=" + timestamp), e.getMessage());
+  }
+
+  @Test
+  void withTimestamp_negative_throwsIllegalArgument() {
+    Record r = Record.of("k", "v");
+    assertThrows(IllegalArgumentException.class, () -> r.withTimestamp(-2));
+  }
+
+  @Test
+  void build_zeroMaxAndNoTimestamp_areAccepted() {
+    assertEquals(0, Record.builder().timestamp(0).build().timestamp());
+    assertEquals(Long.MAX_VALUE, Record.builder().timestamp(Long.MAX_VALUE).build().timestamp());
+    assertEquals(Record.NO_TIMESTAMP, Record.builder().timestamp(Record.NO_TIMESTAMP).build().timestamp());
+  }
+
+  @Test
+  void withTimestamp_copy_keepsEverythingElse() {
+    Record r = Record.builder().key("k").value("v").header("h", "x").build();
+    Record t = r.withTimestamp(42);
+    assertEquals(42, t.timestamp());
+    assertEquals(Record.NO_TIMESTAMP, r.timestamp());
+    assertArrayEquals(r.key(), t.key());
+    assertArrayEquals(r.value(), t.value());
+    assertEquals(r.headers(), t.headers());
+  }
+
+  @Test
+  void headers_builtRecord_keepsOrderAndIsUnmodifiable() {
+    Record r = Record.builder().header("b", "1").header("a", "2").header("b", "3").build();
+    assertEquals(List.of(Header.of("b", "1"), Header.of("a", "2"), Header.of("b", "3")), r.headers());
+    assertThrows(UnsupportedOperationException.class, () -> r.headers().add(Header.of("c", "4")));
+  }
+
+  @Test
+  void headers_builderReused_doesNotChangeBuiltRecord() {
+    Record.Builder b = Record.builder().header("a", "1");
+    Record first = b.build();
+    b.header("b", "2");
+    assertEquals(1, first.headers().size());
+  }
+
+  @Test
+  void headers_nullElement_throwsNullPointer() {
+    List<Header> headers = new ArrayList<>();
+    headers.add(null);
+    assertThrows(NullPointerException.class, () -> Record.builder().headers(headers));
+  }
+
+  @Test
+  void toString_nullsAndLongBinaryValues_describesWithoutFailing() {
+    assertEquals("Record{key=null, value=null}", Record.of((byte[]) null, null).toString());
+    byte[] big = new byte[100];
+    big[0] = (byte) 0xff;
+    String s = Record.builder().value(big).timestamp(3).header("h", (byte[]) null).build().toString();
+    assertTrue(s.contains("(100 bytes)") && s.contains("timestamp=3") && s.contains("h=null"), s);
+  }
+
+  // --- Header ---------------------------------------------------------------------------------
+
+  @Test
+  void headerEquals_sameKeyAndValueBytes_isEqualWithSameHashCode() {
+    Header a = Header.of("trace", bytes("id"));
+    Header b = Header.of("trace", "id");
+    assertEquals(a, b);
+    assertEquals(a.hashCode(), b.hashCode());
+    assertNotEquals(a, Header.of("trace", "ID"));
+    assertNotEquals(a, Header.of("Trace", "id"));
+  }
+
+  @Test
+  void headerOf_nullValue_keepsNullAndDiffersFromEmpty() {
+    Header n = Header.of("k", (byte[]) null);
+    assertNull(n.value());
+    assertNull(Header.of("k", (String) null).value());
+    assertEquals(n, Header.of("k", (String) null));
+    assertNotEquals(n, Header.of("k", new byte[0]));
+  }
+
+  @Test
+  void headerOf_nullKey_throwsNullPointer() {
+    assertThrows(NullPointerException.class, () -> Header.of(null, "v"));
+    assertThrows(NullPointerException.class, () -> Header.of(null, (byte[]) null));
+  }
+
+  // --- LogRecord ------------------------------------------------------------------------------
+
+  @Test
+  void logRecordEquals_sameContent_isEqualWithSameHashCode() {
+    LogRecord a = new LogRecord(7, 100, bytes("k"), null, List.of(Header.of("h", (byte[]) null)));
+    LogRecord b = new LogRecord(7, 100, bytes("k"), null, List.of(Header.of("h", (byte[]) null)));
+    assertEquals(a, b);
+    assertEquals(a.hashCode(), b.hashCode());
+    assertNotEquals(a, new LogRecord(8, 100, bytes("k"), null, List.of(Header.of("h", (byte[]) null))));
+    assertNotEquals(a, new LogRecord(7, 101, bytes("k"), null, List.of(Header.of("h", (byte[]) null))));
+    assertNotEquals(a, new LogRecord(7, 100, bytes("k"), bytes(""), List.of(Header.of("h", (byte[]) null))));
+  }
+
+  @Test
+  void toRecord_logRecord_keepsKeyValueTimestampAndHeaders() {
+    LogRecord lr = new LogRecord(7, 100, bytes("k"), null, List.of(Header.of("h", "x")));
+    Record r = lr.toRecord();
+    assertEquals(Record.builder().key("k").timestamp(100).header("h", "x").build(), r);
+  }
+
+  @Test
+  void logRecordHeaders_callerListChanged_areUnaffected() {
+    List<Header> headers = new ArrayList<>(List.of(Header.of("a", "1")));
+    LogRecord lr = new LogRecord(0, 0, null, null, headers);
+    headers.add(Header.of("b", "2"));
+    assertEquals(1, lr.headers().size());
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(UTF_8);
+  }
+}

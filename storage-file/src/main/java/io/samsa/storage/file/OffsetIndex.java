@@ -1,0 +1,86 @@
+package io.samsa.storage.file;
+
+import io.samsa.spi.FileIO;
+import io.samsa.spi.format.OffsetIndexDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * A segment's sparse offset index ({@code .index}): Kafka's 8-byte entries of (relative offset,
+ * position), one per {@code index.interval.bytes} of batches; see {@link OffsetIndexDescriptor}.
+ * Each entry pairs the last offset of a batch with the position where that batch starts.
+ */
+final class OffsetIndex extends IndexFile {
+  OffsetIndex(FileIO io, Path path, int maxBytes) {
+    super(io, path, OffsetIndexDescriptor.ENTRY_SIZE, maxBytes);
+  }
+
+  void append(int relativeOffset, int position) throws IOException {
+    OffsetIndexDescriptor.put(slotFor(), count(), relativeOffset, position);
+    commitAppend();
+  }
+
+  /**
+   * The position of the last entry whose relative offset is at most {@code relativeOffset}, or 0
+   * if none: the batch holding the offset starts there or later.
+   */
+  int lookup(long relativeOffset) {
+    int n = count();
+    ByteBuffer e = entries();
+    int lo = 0;
+    int hi = n - 1;
+    int found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (OffsetIndexDescriptor.relativeOffset(e, mid) <= relativeOffset) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found < 0 ? 0 : OffsetIndexDescriptor.position(e, found);
+  }
+
+  /** The position of the last entry, or 0 if there is none. */
+  int lastPosition() {
+    int n = count();
+    return n == 0 ? 0 : OffsetIndexDescriptor.position(entries(), n - 1);
+  }
+
+  /** Drops the entries of batches at or after {@code position}. */
+  void truncateToPosition(long position) throws IOException {
+    int n = count();
+    ByteBuffer e = entries();
+    int keep = n;
+    while (keep > 0 && OffsetIndexDescriptor.position(e, keep - 1) >= position) {
+      keep--;
+    }
+    truncateTo(keep);
+  }
+
+  /**
+   * Checks the loaded entries: strictly increasing offsets and positions, within the segment.
+   *
+   * @return empty if sane, else what is wrong
+   */
+  java.util.Optional<String> sanityCheck(long logSize) {
+    int n = count();
+    ByteBuffer e = entries();
+    int prevOffset = -1;
+    int prevPosition = -1;
+    for (int i = 0; i < n; i++) {
+      int rel = OffsetIndexDescriptor.relativeOffset(e, i);
+      int pos = OffsetIndexDescriptor.position(e, i);
+      if (rel <= prevOffset || pos <= prevPosition || pos >= logSize) {
+        return java.util.Optional.of("entry " + i + " out of order or range: relativeOffset=" + rel
+            + ", position=" + pos + ", previous=(" + prevOffset + ", " + prevPosition
+            + "), log size=" + logSize);
+      }
+      prevOffset = rel;
+      prevPosition = pos;
+    }
+    return java.util.Optional.empty();
+  }
+}

@@ -113,16 +113,16 @@ public final class TopicConfig {
       String key = e.getKey();
       String value = e.getValue();
       switch (key) {
-        case SEGMENT_BYTES -> b.segmentBytes(intValue(key, value));
+        case SEGMENT_BYTES -> b.segmentBytes(intValue(key, value, MIN_SEGMENT_BYTES));
         case SEGMENT_MS -> b.segmentMs = check(key, longValue(key, value), 1, Long.MAX_VALUE);
-        case SEGMENT_INDEX_BYTES -> b.segmentIndexBytes(intValue(key, value));
-        case INDEX_INTERVAL_BYTES -> b.indexIntervalBytes(intValue(key, value));
+        case SEGMENT_INDEX_BYTES -> b.segmentIndexBytes(intValue(key, value, MIN_SEGMENT_INDEX_BYTES));
+        case INDEX_INTERVAL_BYTES -> b.indexIntervalBytes(intValue(key, value, 0));
         case RETENTION_BYTES -> b.retentionBytes(longValue(key, value));
         case RETENTION_MS -> {
           long ms = longValue(key, value);
-          b.retentionMs = ms == -1 ? Long.MAX_VALUE : check(key, ms, 1, Long.MAX_VALUE);
+          b.retentionMs = ms == -1 ? Long.MAX_VALUE : checkOrUnlimited(key, ms);
         }
-        case MAX_MESSAGE_BYTES -> b.maxBatchBytes(intValue(key, value));
+        case MAX_MESSAGE_BYTES -> b.maxBatchBytes(intValue(key, value, 61));
         case FLUSH_MESSAGES -> flushMessages = check(key, longValue(key, value), 1, Long.MAX_VALUE);
         case FLUSH_MS -> flushMs = check(key, longValue(key, value), 1, Long.MAX_VALUE);
         default -> throw new InvalidConfigException(
@@ -202,12 +202,17 @@ public final class TopicConfig {
     return "TopicConfig" + asMap();
   }
 
-  private static int intValue(String key, String value) {
-    try {
-      return Integer.parseInt(Objects.requireNonNull(value, "value").trim());
-    } catch (NumberFormatException | NullPointerException e) {
-      throw new InvalidConfigException(key, value, "not an integer");
+  private static int intValue(String key, String value, int min) {
+    return (int) check(key, longValue(key, value), min, Integer.MAX_VALUE);
+  }
+
+  /** For the retention settings, where -1 means "no limit". */
+  private static long checkOrUnlimited(String key, long value) {
+    if (value < 1 && value != -1) {
+      throw new InvalidConfigException(key, Long.toString(value),
+          "allowed values are -1 (no limit) or [1, " + Long.MAX_VALUE + "]");
     }
+    return value;
   }
 
   private static long longValue(String key, String value) {
@@ -280,7 +285,7 @@ public final class TopicConfig {
      * @throws InvalidConfigException if {@code bytes} is neither positive nor {@link #UNLIMITED}
      */
     public Builder retentionBytes(long bytes) {
-      retentionBytes = bytes == UNLIMITED ? UNLIMITED : check(RETENTION_BYTES, bytes, 1, Long.MAX_VALUE);
+      retentionBytes = checkOrUnlimited(RETENTION_BYTES, bytes);
       return this;
     }
 

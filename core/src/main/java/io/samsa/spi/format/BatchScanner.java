@@ -56,8 +56,9 @@ public final class BatchScanner {
   }
 
   /**
-   * Moves to the next batch whose header is whole and sane (see {@link
-   * BatchValidator#checkHeader}) and lies entirely before the end.
+   * Moves to the next batch whose frame is whole and sane (see {@link
+   * BatchValidator#checkFrame}) and lies entirely before the end. The fields the CRC covers are
+   * not checked: call {@link #verifyCrc()} before trusting them.
    *
    * @return false at the end of the bytes, or at bytes that are not such a batch; {@link
    *     #problem()} tells which
@@ -73,7 +74,7 @@ public final class BatchScanner {
     }
     at = (int) (next - windowStart);
     // The header lies in the window; its length is judged against the real end of the bytes.
-    problem = BatchValidator.checkHeader(window, at, (int) Math.min(end - next, Integer.MAX_VALUE));
+    problem = BatchValidator.checkFrame(window, at, (int) Math.min(end - next, Integer.MAX_VALUE));
     if (problem.isPresent()) {
       return false;
     }
@@ -193,6 +194,12 @@ public final class BatchScanner {
     int epoch = Integer.MIN_VALUE;
     long batches = 0;
     while (scan.next()) {
+      // The CRC first: until it matches, no field it covers can be believed.
+      Optional<String> crc = scan.verifyCrc().or(() -> BatchValidator.checkCovered(scan.window, scan.at));
+      if (crc.isPresent()) {
+        scan.stop(crc.get());
+        break;
+      }
       if (scan.baseOffset() != nextOffset) {
         scan.stop("offset out of sequence: baseOffset=" + scan.baseOffset() + ", expected=" + nextOffset);
         break;
@@ -206,11 +213,6 @@ public final class BatchScanner {
         scan.stop("leader epoch went back: epoch=" + scan.partitionLeaderEpoch() + ", previous=" + epoch);
         break;
       }
-      Optional<String> crc = scan.verifyCrc();
-      if (crc.isPresent()) {
-        scan.stop(crc.get());
-        break;
-      }
       epoch = scan.partitionLeaderEpoch();
       nextOffset = scan.lastOffset() + 1;
       batches++;
@@ -219,6 +221,67 @@ public final class BatchScanner {
     }
     return new ScanResult(scan.nextPosition(), nextOffset, batches, scan.problem());
   }
+
+  /**
+   * Finds the bytes a {@link io.samsa.spi.Segment#read} returns: whole batches from the one
+   * holding {@code startOffset}, stopping before a batch whose base offset is at or above {@code
+   * endOffset} or that would take the range past {@code maxBytes} (the first batch always counts).
+   *
+   * @param from a batch boundary at or before the batch holding {@code startOffset} (0, or a
+   *     position from an index)
+   * @param limit the end of the bytes that may be read (the segment's published size)
+   * @return the range; an empty range at {@code limit} if no batch holds {@code startOffset}; or
+   *     null if the batch at {@code from} already starts after {@code startOffset} (a wrong hint:
+   *     scan again from 0)
+   */
+  public static Range locate(PositionalReader source, long from, long limit, long startOffset,
+      long endOffset, int maxBytes) throws IOException {
+    BatchScanner scan = new BatchScanner(source, from, limit);
+    long first = -1;
+    long end = -1;
+    while (scan.next()) {
+      if (first < 0) {
+        if (scan.lastOffset() < startOffset) {
+          continue;
+        }
+        if (scan.baseOffset() > startOffset) {
+          return from == 0 ? new Range(scan.position(), 0) : null;
+        }
+        first = scan.position();
+        end = scan.nextPosition();
+        continue;
+      }
+      if (scan.baseOffset() >= endOffset || scan.nextPosition() - first > maxBytes) {
+        break;
+      }
+      end = scan.nextPosition();
+    }
+    if (first < 0) {
+      return from == 0 ? new Range(limit, 0) : null;
+    }
+    return new Range(first, (int) (end - first));
+  }
+
+  /**
+   * The position of the batch whose base offset is exactly {@code offset}, scanning from the
+   * batch boundary {@code from}, or -1 if there is none (the offset is not a batch boundary).
+   */
+  public static long positionOf(PositionalReader source, long from, long limit, long offset)
+      throws IOException {
+    BatchScanner scan = new BatchScanner(source, from, limit);
+    while (scan.next()) {
+      if (scan.baseOffset() == offset) {
+        return scan.position();
+      }
+      if (scan.baseOffset() > offset) {
+        break;
+      }
+    }
+    return -1;
+  }
+
+  /** A byte range of whole batches: {@code size} bytes from {@code position}. */
+  public record Range(long position, int size) {}
 
   /** Receives each valid batch found by {@link #recover}. */
   @FunctionalInterface

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Checks that bytes hold a whole, intact record batch: a complete header, a length within
- * bounds, magic 2, no compression, and a matching CRC-32C. Every length is checked against the
+ * bounds, magic 2, a matching CRC-32C, and then no compression. Every length is checked against the
  * bytes actually available before anything is read or allocated.
  *
  * <p>{@link #check} reports a problem as a value (recovery expects to meet torn tails);
@@ -21,14 +21,16 @@ public final class BatchValidator {
   private BatchValidator() {}
 
   /**
-   * Checks the batch at {@code at}, of which {@code available} bytes are in {@code buf}.
+   * Checks the batch at {@code at}, of which {@code available} bytes are in {@code buf}: its
+   * frame, then its CRC, and only then the fields the CRC covers (so that a flipped bit is
+   * reported as a checksum failure, not read as a real setting).
    *
    * @return empty if the batch is whole and intact, else what is wrong with it
    */
   public static Optional<String> check(ByteBuffer buf, int at, int available) {
-    Optional<String> header = checkHeader(buf, at, available);
-    if (header.isPresent()) {
-      return header;
+    Optional<String> frame = checkFrame(buf, at, available);
+    if (frame.isPresent()) {
+      return frame;
     }
     int size = RecordBatchDescriptor.batchSize(buf, at);
     long stored = RecordBatchDescriptor.crc(buf, at);
@@ -37,16 +39,16 @@ public final class BatchValidator {
       return Optional.of("CRC-32C mismatch: stored=0x" + Long.toHexString(stored) + ", computed=0x"
           + Long.toHexString(computed));
     }
-    return Optional.empty();
+    return checkCovered(buf, at);
   }
 
   /**
-   * Checks everything but the CRC: that the header is complete, the length is legal and the whole
-   * batch is within {@code available}, the magic is 2 and the batch is not compressed.
+   * Checks the frame, which the CRC does not cover: the header is complete, the length is legal,
+   * the whole batch lies within {@code available}, and the magic is 2.
    *
    * @return empty if so, else what is wrong
    */
-  public static Optional<String> checkHeader(ByteBuffer buf, int at, int available) {
+  public static Optional<String> checkFrame(ByteBuffer buf, int at, int available) {
     if (available < LOG_OVERHEAD) {
       return Optional.of("incomplete batch header: available=" + available + " bytes, need "
           + HEADER_SIZE);
@@ -68,6 +70,16 @@ public final class BatchValidator {
       return Optional.of("incomplete batch: size=" + ((long) length + LOG_OVERHEAD)
           + " bytes, available=" + available);
     }
+    return Optional.empty();
+  }
+
+  /**
+   * Checks the header fields the CRC covers, once the CRC has matched: no compression, and a
+   * last offset delta that is not negative.
+   *
+   * @return empty if so, else what is wrong
+   */
+  public static Optional<String> checkCovered(ByteBuffer buf, int at) {
     int codec = RecordBatchDescriptor.compressionCodec(buf, at);
     if (codec != 0) {
       return Optional.of("compressed batch: codec=" + Compression.name(codec)
@@ -90,13 +102,22 @@ public final class BatchValidator {
    * @throws CorruptRecordException if anything else is wrong
    */
   public static int ensureValid(ByteBuffer buf, int at, int available, String source, long position) {
-    if (available >= HEADER_SIZE
-        && RecordBatchDescriptor.magic(buf, at) == RecordBatchDescriptor.MAGIC
-        && RecordBatchDescriptor.compressionCodec(buf, at) != 0) {
-      throw new UnsupportedCompressionException(
-          Compression.name(RecordBatchDescriptor.compressionCodec(buf, at)), source, position);
+    Optional<String> problem = checkFrame(buf, at, available);
+    if (problem.isEmpty()) {
+      int size = RecordBatchDescriptor.batchSize(buf, at);
+      long stored = RecordBatchDescriptor.crc(buf, at);
+      long computed = RecordBatchDescriptor.computeCrc(buf, at, size);
+      if (stored != computed) {
+        problem = Optional.of("CRC-32C mismatch: stored=0x" + Long.toHexString(stored)
+            + ", computed=0x" + Long.toHexString(computed));
+      } else if (RecordBatchDescriptor.compressionCodec(buf, at) != 0) {
+        // An intact batch that really is compressed: name the codec.
+        throw new UnsupportedCompressionException(
+            Compression.name(RecordBatchDescriptor.compressionCodec(buf, at)), source, position);
+      } else {
+        problem = checkCovered(buf, at);
+      }
     }
-    Optional<String> problem = check(buf, at, available);
     if (problem.isPresent()) {
       throw new CorruptRecordException(source, position, problem.get());
     }

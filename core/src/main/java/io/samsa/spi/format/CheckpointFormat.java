@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
  * leader-epochs 2
  * 0 0
  * 3 1100
- * crc32c 5be0f2a1
+ * crc32c bb97ee9c
  * </pre>
  */
 public final class CheckpointFormat {
@@ -58,16 +58,12 @@ public final class CheckpointFormat {
     if (crcLine < 0 || !text.endsWith("\n")) {
       throw new CorruptCheckpointException(source, "no checksum line (torn write?)");
     }
-    long stored;
-    try {
-      stored = Long.parseLong(text.substring(crcLine + 7, text.length() - 1), 16);
-    } catch (NumberFormatException e) {
-      throw new CorruptCheckpointException(source, "malformed checksum line");
-    }
-    long computed = crc(bytes, crcLine);
-    if (stored != computed) {
-      throw new CorruptCheckpointException(source, "CRC-32C mismatch: stored=0x"
-          + Long.toHexString(stored) + ", computed=0x" + Long.toHexString(computed));
+    // Compared as text, exactly as written: parsing would accept 'B' for 'b'.
+    String stored = text.substring(crcLine + 7, text.length() - 1);
+    String computed = Long.toHexString(crc(bytes, crcLine));
+    if (!stored.equals(computed)) {
+      throw new CorruptCheckpointException(source, "CRC-32C mismatch: stored=" + stored
+          + ", computed=" + computed);
     }
     String[] lines = text.substring(0, crcLine).split("\n");
     try {

@@ -42,6 +42,9 @@ public final class RecordBatchEncoder {
    * an oversized batch can be reported rather than overflow.
    */
   public static long batchSize(List<Record> records, long appendTimeMs) {
+    if (records.isEmpty()) {
+      throw new IllegalArgumentException("a record batch needs at least one record");
+    }
     long baseTimestamp = timestampOf(records.get(0), appendTimeMs);
     long size = HEADER_SIZE;
     for (int i = 0; i < records.size(); i++) {

@@ -255,30 +255,11 @@ final class FileSegment implements Segment {
   /** The slice for a read, scanning from {@code from}; null if {@code from} overshot the offset. */
   private BatchSlice scan(long from, long limit, long startOffset, long endOffset, int maxBytes)
       throws IOException {
-    BatchScanner scan = new BatchScanner(log::read, from, limit);
-    long first = -1;
-    long end = -1;
-    while (scan.next()) {
-      if (first < 0) {
-        if (scan.lastOffset() < startOffset) {
-          continue;
-        }
-        if (scan.baseOffset() > startOffset) {
-          return from == 0 ? BatchSlice.empty(scan.position()) : null;
-        }
-        first = scan.position();
-        end = scan.nextPosition();
-        continue;
-      }
-      if (scan.baseOffset() >= endOffset || scan.nextPosition() - first > maxBytes) {
-        break;
-      }
-      end = scan.nextPosition();
+    BatchScanner.Range r = BatchScanner.locate(log::read, from, limit, startOffset, endOffset, maxBytes);
+    if (r == null) {
+      return null;
     }
-    if (first < 0) {
-      return from == 0 ? BatchSlice.empty(limit) : null;
-    }
-    return new FileSlice(log, first, (int) (end - first));
+    return r.size() == 0 ? BatchSlice.empty(r.position()) : new FileSlice(log, r.position(), r.size());
   }
 
   @Override
@@ -333,16 +314,11 @@ final class FileSegment implements Segment {
 
   /** The position of the batch whose base offset is {@code offset}. */
   private long positionOf(long offset) throws IOException {
-    BatchScanner scan = new BatchScanner(log::read, offsetIndex.lookup(offset - baseOffset), size);
-    while (scan.next()) {
-      if (scan.baseOffset() == offset) {
-        return scan.position();
-      }
-      if (scan.baseOffset() > offset) {
-        break;
-      }
+    long position = BatchScanner.positionOf(log::read, offsetIndex.lookup(offset - baseOffset), size, offset);
+    if (position < 0) {
+      throw new IllegalArgumentException("not a batch boundary: segment=" + name() + ", offset=" + offset);
     }
-    throw new IllegalArgumentException("not a batch boundary: segment=" + name() + ", offset=" + offset);
+    return position;
   }
 
   @Override

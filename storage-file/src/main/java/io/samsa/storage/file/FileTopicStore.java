@@ -21,11 +21,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.zip.CRC32C;
 
 /**
- * The topics of a file store: one directory per partition at the root, and one metadata file
- * per topic.
+ * The topics of a file store: one directory per partition at the root, and the topic's metadata
+ * in its partition 0 directory (a file name short enough for a topic name of 249 characters).
  *
  * <pre>
- *  &lt;root&gt;/.topics/&lt;topic&gt;.properties   name, partition count, config, CRC-32C line
+ *  &lt;root&gt;/&lt;topic&gt;-0/topic.metadata     name, partition count, config, CRC-32C line
  *  &lt;root&gt;/&lt;topic&gt;-&lt;partition&gt;/          see {@link FilePartitionStore}
  * </pre>
  *
@@ -38,17 +38,14 @@ import java.util.zip.CRC32C;
  */
 final class FileTopicStore implements TopicStore {
   private static final System.Logger LOG = System.getLogger(FileTopicStore.class.getName());
-  static final String TOPICS_DIR = ".topics";
-  private static final String SUFFIX = ".properties";
+  static final String METADATA_FILE = "topic.metadata";
 
   private final Path root;
-  private final Path topicsDir;
   private final FileIO io;
   private final ConcurrentSkipListMap<String, TopicMetadata> topics = new ConcurrentSkipListMap<>();
 
   private FileTopicStore(Path root, FileIO io) {
     this.root = root;
-    this.topicsDir = root.resolve(TOPICS_DIR);
     this.io = io;
   }
 
@@ -59,17 +56,19 @@ final class FileTopicStore implements TopicStore {
   }
 
   private void load() throws IOException {
-    io.createDirectories(topicsDir);
-    for (Path p : io.list(topicsDir)) {
+    List<Path> dirs = io.list(root);
+    for (Path p : dirs) {
       String name = p.getFileName().toString();
-      if (name.endsWith(".tmp")) {
-        io.deleteIfExists(p);
-      } else if (name.endsWith(SUFFIX)) {
-        TopicMetadata meta = parse(p, io.readAllBytes(p));
-        topics.put(meta.name(), meta);
+      if (io.isDirectory(p) && name.endsWith("-0") && isPartitionDir(name)) {
+        Path meta = p.resolve(METADATA_FILE);
+        io.deleteIfExists(p.resolve(METADATA_FILE + ".tmp"));
+        if (io.exists(meta)) {
+          TopicMetadata topic = parse(meta, io.readAllBytes(meta));
+          topics.put(topic.name(), topic);
+        }
       }
     }
-    for (Path p : io.list(root)) {
+    for (Path p : dirs) {
       String name = p.getFileName().toString();
       if (io.isDirectory(p) && name.endsWith("-delete")) {
         LOG.log(Level.DEBUG, "removing {0}, left by an interrupted topic deletion", p);
@@ -137,7 +136,7 @@ final class FileTopicStore implements TopicStore {
   public void deleteTopic(String name) throws IOException {
     TopicMetadata meta = topics.get(name);
     io.deleteIfExists(metadataFile(name)); // commit point
-    io.syncDirectory(topicsDir);
+    io.syncDirectory(partitionDir(name, 0));
     topics.remove(name);
     if (meta == null) {
       return;
@@ -177,7 +176,7 @@ final class FileTopicStore implements TopicStore {
   }
 
   private Path metadataFile(String topic) {
-    return topicsDir.resolve(topic + SUFFIX);
+    return partitionDir(topic, 0).resolve(METADATA_FILE);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -204,25 +203,20 @@ final class FileTopicStore implements TopicStore {
     if (crcAt < 0 || !text.endsWith("\n")) {
       throw new IOException("corrupt topic metadata: file=" + file + ", reason=no checksum line");
     }
-    long stored;
-    try {
-      stored = Long.parseLong(text.substring(crcAt + 7, text.length() - 1), 16);
-    } catch (NumberFormatException e) {
-      throw new IOException("corrupt topic metadata: file=" + file + ", reason=malformed checksum");
-    }
+    String stored = text.substring(crcAt + 7, text.length() - 1);
     int bodyLength = text.substring(0, crcAt).getBytes(StandardCharsets.UTF_8).length;
-    long computed = crc(bytes, bodyLength);
-    if (stored != computed) {
-      throw new IOException("corrupt topic metadata: file=" + file + ", reason=CRC-32C mismatch (stored=0x"
-          + Long.toHexString(stored) + ", computed=0x" + Long.toHexString(computed) + ")");
+    String computed = Long.toHexString(crc(bytes, bodyLength));
+    if (!stored.equals(computed)) {
+      throw new IOException("corrupt topic metadata: file=" + file + ", reason=CRC-32C mismatch (stored="
+          + stored + ", computed=" + computed + ")");
     }
     Properties p = new Properties();
     p.load(new StringReader(text.substring(0, crcAt)));
     String name = p.getProperty("name");
-    String fileName = file.getFileName().toString();
-    if (name == null || !fileName.equals(name + SUFFIX)) {
+    String dirName = file.getParent().getFileName().toString();
+    if (name == null || !dirName.equals(name + "-0")) {
       throw new IOException("corrupt topic metadata: file=" + file + ", reason=name " + name
-          + " does not match the file name");
+          + " does not match the directory name");
     }
     int partitions;
     try {

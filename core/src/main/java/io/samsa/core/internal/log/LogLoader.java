@@ -81,7 +81,10 @@ final class LogLoader {
       } catch (CorruptRecordException e) {
         LOG.log(Level.WARNING, "partition {0}: {1}; recovering its last segment", tp, e.getMessage());
         SegmentRecovery r = last.recover(last.baseOffset());
-        cuts.add(cut(last, r));
+        if (r.truncatedBytes() > 0) {
+          cuts.add(cut(last, r));
+          last.flush();
+        }
         recover = true;
       }
     }
@@ -132,6 +135,7 @@ final class LogLoader {
       SegmentRecovery r = s.recover(i == first ? recoveryPoint : s.baseOffset());
       if (r.truncatedBytes() > 0) {
         cuts.add(cut(s, r));
+        s.flush(); // the cut is durable before new batches take the place of the bytes cut
       }
       boolean last = i == segments.size() - 1;
       if (!last && (r.truncatedBytes() > 0 || r.nextOffset() != segments.get(i + 1).baseOffset())) {

@@ -306,9 +306,11 @@ public final class PartitionLog implements Log {
    * Forces every segment holding offsets in {@code [recoveryPoint, target)} and moves the
    * recovery point to {@code target}. Does not block appends.
    */
-  void flushTo(long target) {
+  void flushTo(long requested) {
     flushLock.lock();
     try {
+      // A flush scheduled at a roll may run after a truncation: never past the current end.
+      long target = Math.min(requested, logEndOffset);
       if (target <= recoveryPoint || closed != null) {
         return;
       }
@@ -819,6 +821,7 @@ public final class PartitionLog implements Log {
         }
       }
       // The lowered recovery point is stored before any byte goes.
+      long durableBefore = recoveryPoint;
       if (recoveryPoint > batchBase) {
         recoveryPoint = batchBase;
         writeCheckpoint();
@@ -837,6 +840,10 @@ public final class PartitionLog implements Log {
           again.flip();
           h.segment.append(again);
         }
+        // Commit point: the cut must be on disk before anything is appended in its place, or a
+        // crash could bring the removed records back under offsets that now hold others.
+        h.segment.flush();
+        recoveryPoint = Math.min(durableBefore, offset);
         logEndOffset = offset;
       } catch (IOException e) {
         fail("truncateTo(" + offset + ")", e);

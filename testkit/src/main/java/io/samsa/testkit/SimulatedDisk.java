@@ -1,0 +1,492 @@
+package io.samsa.testkit;
+
+import io.samsa.spi.FileIO;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * A {@link FileIO} over the real file system that remembers every write not yet forced, so that
+ * it can simulate a power cut: {@link #crash} stops the running store's I/O dead and then, file
+ * by file, undoes what a real disk might not have kept.
+ *
+ * <h2>Crash model</h2>
+ * <ul>
+ *   <li>File contents: a write or truncation survives a crash only once the file was forced
+ *       ({@code FileChannel.force}) after it. Unforced changes are lost ({@link CrashKind#DROP}),
+ *       kept in order up to one torn at a random byte ({@link CrashKind#TEAR}), or torn and then
+ *       damaged by one flipped byte ({@link CrashKind#FLIP}). Each file is cut independently, so
+ *       unforced writes to different files may survive in any combination.
+ *   <li>Names: creating, renaming and deleting files and directories is durable at once (as if
+ *       every directory were synced); forced data is never touched.
+ * </ul>
+ *
+ * <p>How it undoes: before each write it saves the bytes the write will overwrite and the old
+ * size; a crash restores them newest first, down to the chosen survivor. Writes through a memory
+ * mapping cannot be seen this way, so mapping a file read-write is refused.
+ *
+ * <p>Thread-safe; meant for tests of a few megabytes.
+ */
+public final class SimulatedDisk implements CrashSimulator {
+  private final FileIO real = FileIO.standard();
+  private final Map<Path, List<Change>> unforced = new HashMap<>();
+  private Session session = new Session();
+  private long crashes;
+  private long lostChanges;
+  private long tornWrites;
+  private long flippedBytes;
+
+  /** An unforced change to a file, with what is needed to undo it. */
+  private sealed interface Change permits Write, Truncate {}
+
+  /** A write of {@code length} bytes at {@code position}; {@code overwritten} held the old bytes. */
+  private record Write(long position, int length, long oldSize, byte[] overwritten) implements Change {}
+
+  /** A truncation from {@code oldSize} to {@code newSize}, {@code removed} the bytes cut off. */
+  private record Truncate(long newSize, long oldSize, byte[] removed) implements Change {}
+
+  @Override
+  public synchronized FileIO fileIO() {
+    return session;
+  }
+
+  @Override
+  public void crash(CrashKind kind, Random random) {
+    synchronized (this) {
+      session.kill();
+      crashes++;
+      try {
+        for (Map.Entry<Path, List<Change>> e : unforced.entrySet()) {
+          if (real.exists(e.getKey())) {
+            cut(e.getKey(), e.getValue(), kind, random);
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("simulating the crash failed", e);
+      }
+      unforced.clear();
+      session = new Session();
+    }
+  }
+
+  /** Crashes simulated so far. */
+  public synchronized long crashes() {
+    return crashes;
+  }
+
+  /** Unforced writes and truncations lost in crashes so far. */
+  public synchronized long lostChanges() {
+    return lostChanges;
+  }
+
+  /** Writes torn part-way in crashes so far. */
+  public synchronized long tornWrites() {
+    return tornWrites;
+  }
+
+  /** Bytes flipped in crashes so far. */
+  public synchronized long flippedBytes() {
+    return flippedBytes;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Undoes a file's unforced changes as the crash kind says. */
+  private void cut(Path file, List<Change> changes, CrashKind kind, Random random) throws IOException {
+    int survivors = kind == CrashKind.DROP ? 0 : random.nextInt(changes.size() + 1);
+    try (FileChannel ch = real.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      for (int i = changes.size() - 1; i > survivors; i--) {
+        undo(ch, changes.get(i), 0);
+        lostChanges++;
+      }
+      // The first change after the survivors is torn (or, for a truncation, lost whole).
+      long tornAt = -1;
+      int tornLength = 0;
+      if (survivors < changes.size()) {
+        Change c = changes.get(survivors);
+        if (kind != CrashKind.DROP && c instanceof Write w && w.length() > 0) {
+          tornLength = random.nextInt(w.length());
+          tornAt = w.position();
+          tornWrites++;
+        } else {
+          lostChanges++;
+        }
+        undo(ch, c, tornLength);
+      }
+      if (kind == CrashKind.FLIP) {
+        flipOne(ch, changes.subList(0, survivors), tornAt, tornLength, random);
+      }
+    }
+  }
+
+  /** Undoes {@code c}, keeping its first {@code keep} bytes if it is a write. */
+  private static void undo(FileChannel ch, Change c, int keep) throws IOException {
+    if (c instanceof Write w) {
+      byte[] old = w.overwritten();
+      if (keep < old.length) {
+        writeFully(ch, ByteBuffer.wrap(old, keep, old.length - keep), w.position() + keep);
+      }
+      long size = Math.max(w.oldSize(), keep == 0 ? w.oldSize() : w.position() + keep);
+      if (ch.size() > size) {
+        ch.truncate(size);
+      }
+    } else if (c instanceof Truncate t) {
+      writeFully(ch, ByteBuffer.wrap(t.removed()), t.newSize());
+    }
+  }
+
+  /** Flips one byte among those that survived unforced: whole survivors and the torn prefix. */
+  private void flipOne(FileChannel ch, List<Change> survivors, long tornAt, int tornLength,
+      Random random) throws IOException {
+    List<long[]> ranges = new ArrayList<>();
+    long total = 0;
+    long size = ch.size();
+    for (Change c : survivors) {
+      if (c instanceof Write w && w.length() > 0) {
+        long end = Math.min(w.position() + w.length(), size);
+        if (end > w.position()) {
+          ranges.add(new long[] {w.position(), end});
+          total += end - w.position();
+        }
+      }
+    }
+    if (tornLength > 0) {
+      long end = Math.min(tornAt + tornLength, size);
+      if (end > tornAt) {
+        ranges.add(new long[] {tornAt, end});
+        total += end - tornAt;
+      }
+    }
+    if (total == 0) {
+      return;
+    }
+    long pick = (long) (random.nextDouble() * total);
+    for (long[] r : ranges) {
+      long len = r[1] - r[0];
+      if (pick < len) {
+        long at = r[0] + pick;
+        ByteBuffer b = ByteBuffer.allocate(1);
+        ch.read(b, at);
+        b.put(0, (byte) (b.get(0) ^ (1 + random.nextInt(255))));
+        b.clear();
+        ch.write(b, at);
+        flippedBytes++;
+        return;
+      }
+      pick -= len;
+    }
+  }
+
+  private static void writeFully(FileChannel ch, ByteBuffer src, long position) throws IOException {
+    long at = position;
+    while (src.hasRemaining()) {
+      at += ch.write(src, at);
+    }
+  }
+
+  private static byte[] readRange(FileChannel ch, long from, long to) throws IOException {
+    if (to <= from) {
+      return new byte[0];
+    }
+    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(to - from));
+    while (b.hasRemaining()) {
+      if (ch.read(b, from + b.position()) < 0) {
+        break;
+      }
+    }
+    return b.array();
+  }
+
+  private static Path key(Path p) {
+    return p.toAbsolutePath().normalize();
+  }
+
+  // Bookkeeping, called by the tracked channels and the session.
+
+  private synchronized int write(Session s, Path file, FileChannel ch, ByteBuffer src, long position)
+      throws IOException {
+    s.checkAlive();
+    long oldSize = ch.size();
+    int length = src.remaining();
+    byte[] overwritten = readRange(ch, position, Math.min(position + length, oldSize));
+    unforced.computeIfAbsent(file, f -> new ArrayList<>())
+        .add(new Write(position, length, oldSize, overwritten));
+    int written = 0;
+    while (src.hasRemaining()) {
+      written += ch.write(src, position + written);
+    }
+    return written;
+  }
+
+  private synchronized void truncate(Session s, Path file, FileChannel ch, long size) throws IOException {
+    s.checkAlive();
+    long oldSize = ch.size();
+    if (size < oldSize) {
+      unforced.computeIfAbsent(file, f -> new ArrayList<>())
+          .add(new Truncate(size, oldSize, readRange(ch, size, oldSize)));
+      ch.truncate(size);
+    }
+  }
+
+  private synchronized void forced(Path file) {
+    unforced.remove(file);
+  }
+
+  private synchronized void moved(Path from, Path to) {
+    List<Change> changes = unforced.remove(from);
+    unforced.remove(to);
+    if (changes != null) {
+      unforced.put(to, changes);
+    }
+  }
+
+  private synchronized void deleted(Path file) {
+    unforced.remove(file);
+  }
+
+  /** The file system one store instance sees; dead after a crash. */
+  private final class Session implements FileIO {
+    private volatile boolean dead;
+    private final Set<FileChannel> channels = new HashSet<>();
+
+    void checkAlive() throws IOException {
+      if (dead) {
+        throw new IOException("simulated power cut: this store instance's I/O is dead");
+      }
+    }
+
+    void kill() {
+      dead = true;
+      synchronized (channels) {
+        for (FileChannel ch : channels) {
+          try {
+            ch.close();
+          } catch (IOException ignored) {
+            // it is a crash: nothing is flushed or cleaned up
+          }
+        }
+        channels.clear();
+      }
+    }
+
+    @Override
+    public FileChannel open(Path file, Set<? extends OpenOption> options) throws IOException {
+      checkAlive();
+      Set<OpenOption> opts = new HashSet<>(options);
+      boolean truncate = opts.remove(StandardOpenOption.TRUNCATE_EXISTING);
+      FileChannel ch = FileChannel.open(file, opts);
+      synchronized (channels) {
+        if (dead) {
+          ch.close();
+          checkAlive();
+        }
+        channels.add(ch);
+      }
+      Tracked tracked = new Tracked(this, key(file), ch);
+      if (truncate && opts.contains(StandardOpenOption.WRITE)) {
+        tracked.truncate(0);
+      }
+      return tracked;
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws IOException {
+      checkAlive();
+      real.createDirectories(dir);
+    }
+
+    @Override
+    public void move(Path source, Path target) throws IOException {
+      checkAlive();
+      real.move(source, target);
+      moved(key(source), key(target));
+    }
+
+    @Override
+    public void deleteIfExists(Path path) throws IOException {
+      checkAlive();
+      real.deleteIfExists(path);
+      deleted(key(path));
+    }
+
+    @Override
+    public void syncDirectory(Path dir) throws IOException {
+      checkAlive(); // names are durable at once in this model
+    }
+
+    @Override
+    public List<Path> list(Path dir) throws IOException {
+      checkAlive();
+      return real.list(dir);
+    }
+
+    @Override
+    public boolean exists(Path path) {
+      return real.exists(path);
+    }
+
+    @Override
+    public boolean isDirectory(Path path) {
+      return real.isDirectory(path);
+    }
+
+    @Override
+    public String toString() {
+      return "SimulatedDisk.Session" + (dead ? "(dead)" : "");
+    }
+  }
+
+  /** A file channel whose writes, truncations and forces are recorded. */
+  private final class Tracked extends FileChannel {
+    private final Session session;
+    private final Path file;
+    private final FileChannel ch;
+
+    Tracked(Session session, Path file, FileChannel ch) {
+      this.session = session;
+      this.file = file;
+      this.ch = ch;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      session.checkAlive();
+      return ch.read(dst);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+      session.checkAlive();
+      return ch.read(dsts, offset, length);
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+      session.checkAlive();
+      return ch.read(dst, position);
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+      return SimulatedDisk.this.write(session, file, ch, src, position);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      long position = ch.position();
+      int n = write(src, position);
+      ch.position(position + n);
+      return n;
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+      long total = 0;
+      for (int i = offset; i < offset + length; i++) {
+        total += write(srcs[i]);
+      }
+      return total;
+    }
+
+    @Override
+    public long position() throws IOException {
+      session.checkAlive();
+      return ch.position();
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+      session.checkAlive();
+      ch.position(newPosition);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      session.checkAlive();
+      return ch.size();
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+      SimulatedDisk.this.truncate(session, file, ch, size);
+      if (ch.position() > size) {
+        ch.position(size);
+      }
+      return this;
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+      session.checkAlive();
+      ch.force(metaData);
+      forced(file);
+    }
+
+    @Override
+    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+      session.checkAlive();
+      return ch.transferTo(position, count, target);
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(count, 1 << 20));
+      long done = 0;
+      while (done < count) {
+        buf.clear().limit((int) Math.min(buf.capacity(), count - done));
+        int n = src.read(buf);
+        if (n <= 0) {
+          break;
+        }
+        buf.flip();
+        done += write(buf, position + done);
+      }
+      return done;
+    }
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+      session.checkAlive();
+      if (mode != MapMode.READ_ONLY) {
+        throw new UnsupportedOperationException("SimulatedDisk cannot see writes through a "
+            + "read-write mapping; a memory-mapped backend needs a CrashSimulator of its own");
+      }
+      return ch.map(mode, position, size);
+    }
+
+    @Override
+    public FileLock lock(long position, long size, boolean shared) throws IOException {
+      session.checkAlive();
+      return ch.lock(position, size, shared);
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+      session.checkAlive();
+      return ch.tryLock(position, size, shared);
+    }
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+      ch.close();
+      synchronized (session.channels) {
+        session.channels.remove(ch);
+      }
+    }
+  }
+}

@@ -1,0 +1,759 @@
+package io.samsa.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+
+import io.samsa.AppendResult;
+import io.samsa.InvalidPartitionsException;
+import io.samsa.InvalidTopicException;
+import io.samsa.Log;
+import io.samsa.LogReader;
+import io.samsa.LogRecord;
+import io.samsa.LogStore;
+import io.samsa.OffsetOutOfRangeException;
+import io.samsa.Partitioner;
+import io.samsa.ReadResult;
+import io.samsa.Record;
+import io.samsa.RecordTooLargeException;
+import io.samsa.RecoveryReport;
+import io.samsa.SegmentInfo;
+import io.samsa.StoreClosedException;
+import io.samsa.StoreLockedException;
+import io.samsa.Topic;
+import io.samsa.TopicConfig;
+import io.samsa.TopicExistsException;
+import io.samsa.TopicPartition;
+import io.samsa.UnknownTopicOrPartitionException;
+import io.samsa.core.Samsa;
+import io.samsa.core.Scheduler;
+import io.samsa.spi.FileIO;
+import io.samsa.spi.StorageProvider;
+import io.samsa.spi.format.BatchValidator;
+import io.samsa.spi.format.RecordBatchDecoder;
+import io.samsa.testkit.model.Scenario;
+import io.samsa.testkit.model.ScenarioRunner;
+import io.samsa.testkit.model.ScenarioShrinker;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The conformance kit: every contract a storage backend must honour, checked through the public
+ * API of a store opened on it. A backend author writes one small subclass:
+ *
+ * <pre>{@code
+ * class MyBackendConformanceTest extends StorageConformanceTest {
+ *   protected StorageProvider createProvider() {
+ *     return new MyStorageProvider();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>and gets, per operation, example-based contracts ({@code append_*}, {@code read_*}, ...)
+ * and a model-based property, {@link #randomOperations_matchTheModel}: random sequences of
+ * appends, reads, rolls, truncations, retention, flushes, reopens and crashes are run against the
+ * backend and an in-memory model, and every invariant of the design is checked after every step.
+ * A failure shrinks to a short sequence, printed with the seed that found it.
+ *
+ * <h2>Crashes</h2>
+ * By default the kit cuts the power with a {@link SimulatedDisk}, which needs the backend to do
+ * all its file I/O through the {@link io.samsa.spi.StorageContext#fileIO()} it is given. A
+ * backend that cannot be crashed that way supplies its own {@link #crashSimulator}, or declares
+ * {@link Capability#CRASH_SIMULATION} missing, with the reason, in {@link
+ * #missingCapabilities()}; the crash contracts are then skipped and report the reason.
+ *
+ * <h2>Settings</h2>
+ * {@code -Dsamsa.testkit.tries=N} sets the tries of the property (default 200; the build runs
+ * 1,000), {@code -Dsamsa.testkit.seed=S} replays a failure.
+ */
+public abstract class StorageConformanceTest {
+  /** What a backend may be unable to do; see {@link #missingCapabilities()}. */
+  public enum Capability {
+    /** Being crashed by the kit's {@link CrashSimulator} between operations. */
+    CRASH_SIMULATION
+  }
+
+  @TempDir protected Path tmp;
+
+  private final AtomicInteger dirs = new AtomicInteger();
+
+  /** The backend under test: a new instance each call. */
+  protected abstract StorageProvider createProvider();
+
+  /** How to cut the power under stores of {@code provider}; a {@link SimulatedDisk} by default. */
+  protected CrashSimulator crashSimulator(StorageProvider provider) {
+    return new SimulatedDisk();
+  }
+
+  /** The capabilities this backend lacks, each with the reason; none by default. */
+  protected Map<Capability, String> missingCapabilities() {
+    return new EnumMap<>(Capability.class);
+  }
+
+  /** Tries of the model-based property. */
+  protected int tries() {
+    return Integer.getInteger("samsa.testkit.tries", 200);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The model-based property
+
+  /**
+   * Random sequences of operations, crashes included, leave the store answering every read as the
+   * model does. Invariants 1-7 of the design are checked after every step.
+   */
+  @Test
+  public void randomOperations_matchTheModel(TestReporter reporter) {
+    boolean crashes = !missingCapabilities().containsKey(Capability.CRASH_SIMULATION);
+    AtomicInteger tries = new AtomicInteger();
+    AtomicReference<Scenario> smallest = new AtomicReference<>();
+    var theory = qt().withExamples(tries()).withShrinkCycles(100);
+    Long seed = Long.getLong("samsa.testkit.seed");
+    if (seed != null) {
+      theory = theory.withFixedSeed(seed);
+    }
+    try {
+      theory.forAll(ScenarioGenerators.scenarios(crashes, 40)).checkAssert(scenario -> {
+        tries.incrementAndGet();
+        try {
+          runScenario(scenario, crashes);
+        } catch (AssertionError | RuntimeException e) {
+          smallest.accumulateAndGet(scenario, (a, b) ->
+              a == null || b.actions().size() < a.actions().size() ? b : a);
+          throw e;
+        }
+      });
+    } catch (AssertionError found) {
+      // QuickTheories found a failure and shrank its values; now shrink the sequence itself.
+      Scenario minimal = ScenarioShrinker.minimize(smallest.get(), s -> {
+        try {
+          runScenario(s, crashes);
+          return false;
+        } catch (AssertionError | RuntimeException e) {
+          return true;
+        }
+      }, 2000);
+      String cause;
+      try {
+        runScenario(minimal, crashes);
+        cause = "(no longer fails on its own)";
+      } catch (AssertionError | RuntimeException e) {
+        cause = e.toString();
+      }
+      throw new AssertionError("the store disagreed with the model. Minimal failing "
+          + minimal + "\nfailure: " + cause + "\n\nQuickTheories' report follows.\n"
+          + found.getMessage(), found);
+    }
+    reporter.publishEntry("tries", Integer.toString(tries.get()));
+    reporter.publishEntry("crashes", crashes ? "simulated" : missingCapabilities().get(Capability.CRASH_SIMULATION));
+  }
+
+  /** Runs one scenario in a fresh directory with a fresh provider. */
+  protected final void runScenario(Scenario scenario, boolean crashes) {
+    Path dir = tmp.resolve("scenario-" + dirs.incrementAndGet());
+    StorageProvider provider = createProvider();
+    try (ScenarioRunner runner = new ScenarioRunner(provider, crashes ? crashSimulator(provider) : null, dir)) {
+      runner.run(scenario);
+    } finally {
+      deleteRecursively(dir);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  /** A store on the backend, in a fresh directory, with its own scheduler driven by hand. */
+  protected final class Fixture implements AutoCloseable {
+    public final Path dir = tmp.resolve("store-" + dirs.incrementAndGet());
+    public final StorageProvider provider = createProvider();
+    public final ManualClock clock = new ManualClock(1_700_000_000_000L);
+    public final CrashSimulator crash;
+    public ManualScheduler scheduler;
+    public LogStore store;
+
+    public Fixture() {
+      this.crash = missingCapabilities().containsKey(Capability.CRASH_SIMULATION)
+          ? null : crashSimulator(provider);
+      open();
+    }
+
+    public LogStore open() {
+      scheduler = new ManualScheduler(clock);
+      store = Samsa.builder(dir).provider(provider).clock(clock).scheduler(scheduler)
+          .fileIO(crash == null ? FileIO.standard() : crash.fileIO()).open();
+      return store;
+    }
+
+    public LogStore reopen() {
+      store.close();
+      return open();
+    }
+
+    public Log log(String topic, TopicConfig config) {
+      store.createTopic(topic, 1, config);
+      return store.log(new TopicPartition(topic, 0));
+    }
+
+    @Override
+    public void close() {
+      try {
+        store.close();
+      } catch (RuntimeException ignored) {
+        // closed or dead already
+      }
+    }
+  }
+
+  private static TopicConfig smallSegments() {
+    return TopicConfig.builder().segmentBytes(1024).indexIntervalBytes(128)
+        .retentionTime(TopicConfig.FOREVER).build();
+  }
+
+  private static Record record(int i) {
+    return Record.builder().key("k" + i).value("value-" + i).header("h", new byte[] {(byte) i}).build();
+  }
+
+  private static List<Record> records(int from, int count) {
+    List<Record> list = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      list.add(record(i));
+    }
+    return list;
+  }
+
+  private static List<LogRecord> readAll(Log log) {
+    List<LogRecord> all = new ArrayList<>();
+    long offset = log.logStartOffset();
+    while (offset < log.logEndOffset()) {
+      ReadResult r = log.read(offset, 4096);
+      all.addAll(r.records());
+      offset = r.nextOffset();
+    }
+    return all;
+  }
+
+  private static void assertRecord(int i, long offset, LogRecord r) {
+    assertEquals(offset, r.offset(), "offset");
+    assertArrayEquals(("k" + i).getBytes(StandardCharsets.UTF_8), r.key(), "key of record " + i);
+    assertArrayEquals(("value-" + i).getBytes(StandardCharsets.UTF_8), r.value(), "value of record " + i);
+    assertEquals(1, r.headers().size(), "headers of record " + i);
+  }
+
+  private void requireCrashes() {
+    String missing = missingCapabilities().get(Capability.CRASH_SIMULATION);
+    Assumptions.assumeTrue(missing == null, () -> "crash simulation is not supported: " + missing);
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // a leftover in the temp directory does no harm; JUnit removes it
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // append
+
+  @Test
+  public void append_thenRead_returnsEveryRecordIntact() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      for (int i = 0; i < 100; i += 5) {
+        AppendResult r = log.append(records(i, 5));
+        assertEquals(i, r.baseOffset());
+        assertEquals(i + 4, r.lastOffset());
+        assertEquals(f.clock.millis(), r.appendTimeMs());
+      }
+      List<LogRecord> all = readAll(log);
+      assertEquals(100, all.size());
+      for (int i = 0; i < 100; i++) {
+        assertRecord(i, i, all.get(i));
+        assertEquals(f.clock.millis(), all.get(i).timestamp(), "records without a timestamp get the append time");
+      }
+      assertTrue(log.segments().size() > 1, "1 KiB segments must have rolled");
+    }
+  }
+
+  @Test
+  public void append_emptyBatch_isRefusedAndChangesNothing() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      assertThrows(IllegalArgumentException.class, () -> log.append(List.of()));
+      assertEquals(0, log.logEndOffset());
+    }
+  }
+
+  @Test
+  public void append_batchOverTheLimit_isRefusedWithBothSizes_andChangesNothing() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments().toBuilder().maxBatchBytes(512).build());
+      log.append(records(0, 3));
+      List<SegmentInfo> before = log.segments();
+      RecordTooLargeException e = assertThrows(RecordTooLargeException.class,
+          () -> log.append(Record.ofValue(new byte[600])));
+      assertEquals(512, e.maxBatchBytes());
+      assertTrue(e.batchBytes() > 600, "batch size " + e.batchBytes());
+      assertTrue(e.getMessage().contains("batchBytes=" + e.batchBytes()) && e.getMessage().contains("512"),
+          e.getMessage());
+      assertEquals(before, log.segments());
+      assertEquals(3, log.logEndOffset());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // read
+
+  @Test
+  public void read_belowLogStart_throwsOffsetOutOfRange_withTheRange() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 10));
+      log.deleteRecordsBefore(4);
+      OffsetOutOfRangeException e = assertThrows(OffsetOutOfRangeException.class, () -> log.read(3, 100));
+      assertEquals(3, e.requested());
+      assertEquals(4, e.logStartOffset());
+      assertEquals(10, e.logEndOffset());
+      assertEquals(new TopicPartition("t", 0), e.partition());
+    }
+  }
+
+  @Test
+  public void read_aboveLogEnd_throwsOffsetOutOfRange_andAtTheEndReturnsNothing() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 10));
+      assertThrows(OffsetOutOfRangeException.class, () -> log.read(11, 100));
+      ReadResult atEnd = log.read(10, 100);
+      assertTrue(atEnd.isEmpty());
+      assertEquals(10, atEnd.nextOffset());
+    }
+  }
+
+  @Test
+  public void read_maxBytesSmallerThanTheFirstBatch_returnsTheWholeFirstBatch() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 5));
+      log.append(records(5, 5));
+      ReadResult r = log.read(2, 1);
+      assertEquals(3, r.size(), "the rest of the first batch, from the offset asked for");
+      assertEquals(5, r.nextOffset());
+      assertRecord(2, 2, r.records().get(0));
+    }
+  }
+
+  @Test
+  public void transferTo_sendsWholeKafkaBatches_fromTheBatchHoldingTheOffset() throws IOException {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 4));
+      log.append(records(4, 4));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      long written = log.transferTo(5, 1 << 20, Channels.newChannel(out));
+      assertEquals(out.size(), written);
+      ByteBuffer bytes = ByteBuffer.wrap(out.toByteArray());
+      int size = BatchValidator.ensureValid(bytes, 0, bytes.limit(), "test", 0);
+      assertEquals(bytes.limit(), size, "exactly one whole batch");
+      List<LogRecord> sent = RecordBatchDecoder.decode(bytes, 0, "test", 0);
+      assertEquals(4, sent.size());
+      for (int i = 0; i < 4; i++) {
+        assertRecord(4 + i, 4 + i, sent.get(i));
+      }
+      assertEquals(written, log.transferTo(5, 1 << 20, Channels.newChannel(new ByteArrayOutputStream())),
+          "a second transfer (of checked bytes) sends the same");
+    }
+  }
+
+  @Test
+  public void reader_poll_waitsForAnAppend_andThenReturnsIt() throws Exception {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 2));
+      try (LogReader reader = log.reader(0)) {
+        assertEquals(2, reader.poll(Duration.ZERO).size());
+        assertTrue(reader.poll(Duration.ZERO).isEmpty());
+        CompletableFuture<ReadResult> polled =
+            CompletableFuture.supplyAsync(() -> reader.poll(Duration.ofSeconds(30)));
+        log.append(records(2, 1));
+        ReadResult r = polled.get(30, TimeUnit.SECONDS);
+        assertEquals(1, r.size());
+        assertRecord(2, 2, r.records().get(0));
+        assertEquals(3, reader.position());
+      }
+    }
+  }
+
+  @Test
+  public void offsetForTimestamp_outOfOrderTimestamps_returnsTheFirstOffsetAtOrAfter() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments().toBuilder().indexIntervalBytes(0).build());
+      long[] ts = {100, 300, 200, 500, 400, 400, 900};
+      for (int i = 0; i < ts.length; i++) {
+        log.append(Record.builder().value("v" + i).timestamp(ts[i]).build());
+        if (i == 3) {
+          log.roll();
+        }
+      }
+      assertEquals(OptionalLong.of(0), log.offsetForTimestamp(50));
+      assertEquals(OptionalLong.of(1), log.offsetForTimestamp(150));
+      assertEquals(OptionalLong.of(1), log.offsetForTimestamp(300));
+      assertEquals(OptionalLong.of(3), log.offsetForTimestamp(301));
+      assertEquals(OptionalLong.of(6), log.offsetForTimestamp(501));
+      assertEquals(OptionalLong.empty(), log.offsetForTimestamp(901));
+      f.reopen();
+      Log reopened = f.store.log(new TopicPartition("t", 0));
+      assertEquals(OptionalLong.of(3), reopened.offsetForTimestamp(450), "after reopen, from the index");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // roll, truncate, delete records, retention
+
+  @Test
+  public void roll_thenReopen_readsTheSameRecordsAndSegments() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 3));
+      log.roll();
+      log.roll(); // rolling an empty active segment does nothing
+      log.append(records(3, 3));
+      List<SegmentInfo> segments = log.segments();
+      assertEquals(2, segments.size());
+      assertEquals(3, segments.get(1).baseOffset());
+      f.reopen();
+      Log reopened = f.store.log(new TopicPartition("t", 0));
+      assertEquals(segments, reopened.segments());
+      List<LogRecord> all = readAll(reopened);
+      for (int i = 0; i < 6; i++) {
+        assertRecord(i, i, all.get(i));
+      }
+    }
+  }
+
+  @Test
+  public void truncateTo_insideABatch_keepsTheRecordsBelow_andAppendsContinue() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 5));
+      log.roll();
+      log.append(records(5, 5));
+      log.truncateTo(7);
+      assertEquals(7, log.logEndOffset());
+      assertTrue(log.recoveryPoint() <= 7);
+      assertEquals(7, log.append(record(70)).baseOffset());
+      f.reopen();
+      List<LogRecord> all = readAll(f.store.log(new TopicPartition("t", 0)));
+      assertEquals(8, all.size());
+      for (int i = 0; i < 7; i++) {
+        assertRecord(i, i, all.get(i));
+      }
+      assertRecord(70, 7, all.get(7));
+      assertThrows(OffsetOutOfRangeException.class, () -> f.store.log(new TopicPartition("t", 0)).truncateTo(9));
+    }
+  }
+
+  @Test
+  public void deleteRecordsBefore_raisesTheLogStart_deletesWholeSegments_andSurvivesReopen() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      for (int i = 0; i < 4; i++) {
+        log.append(records(i * 3, 3));
+        log.roll();
+      }
+      assertEquals(5, log.segments().size());
+      assertEquals(7, log.deleteRecordsBefore(7));
+      assertEquals(7, log.deleteRecordsBefore(2), "the log start never goes back");
+      assertEquals(6, log.segments().get(0).baseOffset(), "segments wholly below 7 are gone");
+      f.reopen();
+      Log reopened = f.store.log(new TopicPartition("t", 0));
+      assertEquals(7, reopened.logStartOffset());
+      assertRecord(7, 7, reopened.read(7, 100).records().get(0));
+      assertThrows(OffsetOutOfRangeException.class, () -> reopened.deleteRecordsBefore(13));
+    }
+  }
+
+  @Test
+  public void retention_bySize_deletesTheOldestSealedSegmentsOnly() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments().toBuilder().retentionBytes(1).build());
+      for (int i = 0; i < 4; i++) {
+        log.append(records(i * 3, 3));
+        log.roll();
+      }
+      log.append(records(12, 3));
+      assertEquals(4, log.applyRetention(), "every sealed segment goes; the active one stays");
+      assertEquals(1, log.segments().size());
+      assertEquals(12, log.logStartOffset());
+      assertRecord(12, 12, log.read(12, 100).records().get(0));
+    }
+  }
+
+  @Test
+  public void retention_byTime_deletesSegmentsWhoseNewestRecordIsTooOld() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments().toBuilder().retentionTime(Duration.ofMinutes(10)).build());
+      log.append(records(0, 3));
+      log.roll();
+      f.clock.advance(Duration.ofMinutes(8));
+      log.append(records(3, 3));
+      log.roll();
+      log.append(records(6, 3));
+      f.clock.advance(Duration.ofMinutes(5));
+      assertEquals(1, log.applyRetention(), "only the first segment is older than 10 minutes");
+      assertEquals(3, log.logStartOffset());
+      f.clock.advance(Duration.ofHours(1));
+      assertEquals(1, log.applyRetention(), "never the active segment");
+      assertEquals(6, log.logStartOffset());
+    }
+  }
+
+  @Test
+  public void retention_inTheBackground_runsOnTheScheduler() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments().toBuilder().retentionTime(Duration.ofMinutes(1)).build());
+      log.append(records(0, 3));
+      log.roll();
+      log.append(records(3, 3));
+      f.clock.advance(Duration.ofMinutes(10));
+      f.scheduler.runDue();
+      assertEquals(3, log.logStartOffset());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // flush, reopen, crash
+
+  @Test
+  public void flush_movesTheRecoveryPointToTheEnd() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 3));
+      assertEquals(0, log.recoveryPoint());
+      log.flush();
+      assertEquals(3, log.recoveryPoint());
+    }
+  }
+
+  @Test
+  public void reopen_afterACleanClose_recoversNothing() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 30));
+      f.reopen();
+      RecoveryReport report = f.store.recoveryReport();
+      assertTrue(report.cleanShutdown());
+      assertEquals(0, report.scannedPartitions());
+      assertEquals(30, f.store.log(new TopicPartition("t", 0)).recoveryPoint());
+    }
+  }
+
+  @Test
+  public void crash_tornOrFlippedUnflushedTail_isCutAndReported_neverServed() {
+    requireCrashes();
+    int cut = 0;
+    for (int seed = 0; seed < 24; seed++) {
+      try (Fixture f = new Fixture()) {
+        Log log = f.log("t", smallSegments());
+        log.append(records(0, 4));
+        log.flush();
+        for (int i = 4; i < 16; i += 4) {
+          log.append(records(i, 4));
+        }
+        f.crash.crash(seed % 2 == 0 ? CrashKind.TEAR : CrashKind.FLIP, new Random(seed));
+        try {
+          f.store.close();
+        } catch (RuntimeException expected) {
+          // the store's I/O is dead
+        }
+        LogStore store = f.open();
+        Log after = store.log(new TopicPartition("t", 0));
+        long end = after.logEndOffset();
+        assertTrue(end >= 4 && end <= 16, "end " + end + " must keep the 4 flushed records");
+        List<LogRecord> all = readAll(after);
+        assertEquals(end, all.size());
+        for (int i = 0; i < all.size(); i++) {
+          assertRecord(i, i, all.get(i));
+        }
+        RecoveryReport report = store.recoveryReport();
+        assertFalse(report.cleanShutdown());
+        if (report.truncatedBytes() > 0) {
+          cut++;
+          RecoveryReport.Cut c = report.partitions().get(0).cuts().get(0);
+          assertTrue(c.position() >= 0 && !c.reason().isEmpty() && !c.source().isEmpty(), c.toString());
+        }
+        assertEquals(end, after.append(record(99)).baseOffset(), "appends continue after recovery");
+      }
+    }
+    assertTrue(cut > 0, "24 torn or flipped tails and recovery never had to cut one");
+  }
+
+  @Test
+  public void crash_dropEverythingUnflushed_keepsEverythingFlushed() {
+    requireCrashes();
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 20));
+      log.flush();
+      log.append(records(20, 5));
+      f.crash.crash(CrashKind.DROP, new Random(0));
+      try {
+        f.store.close();
+      } catch (RuntimeException expected) {
+        // the store's I/O is dead
+      }
+      Log after = f.open().log(new TopicPartition("t", 0));
+      assertTrue(after.logEndOffset() >= 20);
+      assertEquals(after.logEndOffset(), readAll(after).size());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // topics and the store
+
+  @Test
+  public void createTopic_badNames_areRefused_andNothingIsCreated() throws IOException {
+    try (Fixture f = new Fixture()) {
+      List<Path> before;
+      try (Stream<Path> s = Files.walk(f.dir)) {
+        before = s.sorted().toList();
+      }
+      for (String bad : new String[] {"", ".", "..", "a/b", "a b", "ümlaut", "x".repeat(250), "tab\t"}) {
+        InvalidTopicException e = assertThrows(InvalidTopicException.class, () -> f.store.createTopic(bad, 1));
+        assertTrue(e.getMessage().contains("[a-zA-Z0-9._-]"), e.getMessage());
+      }
+      assertThrows(InvalidTopicException.class, () -> f.store.createTopic(null, 1));
+      try (Stream<Path> s = Files.walk(f.dir)) {
+        assertEquals(before, s.sorted().toList(), "nothing was created on disk");
+      }
+      assertTrue(f.store.topics().isEmpty());
+      f.store.createTopic("x".repeat(249), 1);
+      f.store.createTopic("ok.name_with-all-chars.09", 1);
+    }
+  }
+
+  @Test
+  public void createTopic_twice_throwsTopicExists_andKeepsTheFirst() {
+    try (Fixture f = new Fixture()) {
+      f.store.createTopic("t", 2);
+      assertThrows(TopicExistsException.class, () -> f.store.createTopic("t", 5));
+      assertEquals(2, f.store.describeTopic("t").partitionCount());
+      assertThrows(InvalidPartitionsException.class, () -> f.store.createTopic("u", 0));
+    }
+  }
+
+  @Test
+  public void addPartitions_growsTheTopic_neverShrinksIt_andSurvivesReopen() {
+    try (Fixture f = new Fixture()) {
+      f.store.createTopic("t", 2, smallSegments());
+      Topic topic = f.store.topic("t");
+      topic.partition(1).append(record(1));
+      InvalidPartitionsException e = assertThrows(InvalidPartitionsException.class,
+          () -> f.store.addPartitions("t", 1));
+      assertEquals(1, e.requested());
+      assertEquals(2, e.current());
+      assertEquals(4, f.store.addPartitions("t", 4).partitionCount());
+      assertEquals(4, topic.partitionCount(), "handles see partitions added later");
+      topic.partition(3).append(record(3));
+      f.reopen();
+      assertEquals(4, f.store.describeTopic("t").partitionCount());
+      assertEquals(smallSegments(), f.store.describeTopic("t").config());
+      assertEquals(1, f.store.log(new TopicPartition("t", 3)).logEndOffset());
+      assertThrows(UnknownTopicOrPartitionException.class, () -> f.store.log(new TopicPartition("t", 4)));
+    }
+  }
+
+  @Test
+  public void deleteTopic_makesItsLogsFail_andTheNameCanBeReused() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 5));
+      f.store.deleteTopic("t");
+      assertThrows(UnknownTopicOrPartitionException.class, () -> log.append(record(0)));
+      assertThrows(UnknownTopicOrPartitionException.class, () -> f.store.topic("t"));
+      Log again = f.log("t", smallSegments());
+      assertEquals(0, again.logEndOffset(), "a new topic of the same name starts empty");
+      f.reopen();
+      assertEquals(0, f.store.log(new TopicPartition("t", 0)).logEndOffset());
+    }
+  }
+
+  @Test
+  public void topicAppend_sendsKeysWhereKafkaWould_andKeylessRecordsInTurn() {
+    try (Fixture f = new Fixture()) {
+      f.store.createTopic("t", 6);
+      Topic topic = f.store.topic("t");
+      for (int i = 0; i < 50; i++) {
+        byte[] key = ("key-" + i).getBytes(StandardCharsets.UTF_8);
+        AppendResult r = topic.append(Record.of(key, new byte[1]));
+        assertEquals(Partitioner.murmur2().partition(key, 6), r.topicPartition().partition());
+      }
+      int first = topic.append(Record.ofValue(new byte[1])).topicPartition().partition();
+      int second = topic.append(Record.ofValue(new byte[1])).topicPartition().partition();
+      assertEquals((first + 1) % 6, second);
+    }
+  }
+
+  @Test
+  public void closedStore_everyCallThrowsStoreClosed() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      Topic topic = f.store.topic("t");
+      LogReader reader = log.reader(0);
+      f.store.close();
+      f.store.close(); // idempotent
+      assertThrows(StoreClosedException.class, () -> log.append(record(0)));
+      assertThrows(StoreClosedException.class, () -> log.read(0, 10));
+      assertThrows(StoreClosedException.class, log::logEndOffset);
+      assertThrows(StoreClosedException.class, () -> topic.append(record(0)));
+      assertThrows(StoreClosedException.class, () -> reader.poll(Duration.ZERO));
+      assertThrows(StoreClosedException.class, () -> f.store.createTopic("u", 1));
+      assertThrows(StoreClosedException.class, f.store::topics);
+      StoreClosedException e = assertThrows(StoreClosedException.class, () -> f.store.topic("t"));
+      assertTrue(e.getMessage().contains(f.dir.toString()), e.getMessage());
+    }
+  }
+
+  @Test
+  public void secondStoreOnTheSameDirectory_isRefused_andTheFirstKeepsWorking() {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 3));
+      StoreLockedException e = assertThrows(StoreLockedException.class,
+          () -> Samsa.builder(f.dir).provider(f.provider).scheduler(Scheduler.disabled()).open());
+      assertTrue(e.getMessage().contains(".lock"), e.getMessage());
+      assertEquals(3, log.append(record(3)).baseOffset());
+      assertEquals(4, readAll(log).size());
+    }
+  }
+}

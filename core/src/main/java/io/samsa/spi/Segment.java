@@ -100,11 +100,19 @@ public interface Segment {
 
   /**
    * No more batches will be appended, unless truncation later makes this the last segment again
-   * (then {@link #append} must still work). File-based backends trim preallocated space here.
+   * (then {@link #append} must still work). File-based backends trim preallocated space here and
+   * write final index entries.
+   *
+   * <p>When this returns, whatever the segment keeps besides its batches (indexes) must be
+   * durable: the recovery point may already cover the segment, and then recovery never scans it
+   * again. The batches themselves are forced by a later {@link #flush()}.
    */
   void seal() throws IOException;
 
-  /** Releases the segment's resources; it is not used again. Indexes are left exact on disk. */
+  /**
+   * Releases the segment's resources; it is not used again. Indexes are left exact and durable
+   * on disk: a clean shutdown trusts them at the next open.
+   */
   void close() throws IOException;
 
   /** Closes the segment and deletes its data and indexes. */

@@ -40,17 +40,28 @@ public final class QuickStart {
   private final int valueBytes;
   private final int batch;
   private final String backend;
-  private final PrintStream out = System.out;
+  private final PrintStream out;
 
-  private QuickStart(Path dir, int records, int valueBytes, int batch, String backend) {
+  private QuickStart(Path dir, int records, int valueBytes, int batch, String backend, PrintStream out) {
     this.dir = dir;
     this.records = records;
     this.valueBytes = valueBytes;
     this.batch = batch;
     this.backend = backend;
+    this.out = out;
   }
 
   public static void main(String[] args) throws IOException {
+    System.exit(run(args, System.out) ? 0 : 1);
+  }
+
+  /**
+   * Runs the quick start with command-line style arguments, printing to {@code out}.
+   *
+   * @return whether every record was read back intact
+   * @throws IllegalArgumentException if an argument is unknown or malformed
+   */
+  public static boolean run(String[] args, PrintStream out) throws IOException {
     Path dir = Path.of("target", "quickstart-data");
     int records = 1_000_000;
     int valueBytes = 100;
@@ -63,15 +74,14 @@ public final class QuickStart {
         case "--value-bytes" -> valueBytes = Integer.parseInt(args[++i]);
         case "--batch" -> batch = Integer.parseInt(args[++i]);
         case "--backend" -> backend = args[++i];
-        default -> {
-          System.err.println("unknown argument: " + args[i] + " (allowed: --dir, --records, "
-              + "--value-bytes, --batch, --backend)");
-          System.exit(2);
-        }
+        default -> throw new IllegalArgumentException("unknown argument: " + args[i]
+            + " (allowed: --dir, --records, --value-bytes, --batch, --backend)");
       }
     }
-    boolean ok = new QuickStart(dir, records, valueBytes, batch, backend).run();
-    System.exit(ok ? 0 : 1);
+    if (records < 1 || valueBytes < 0 || batch < 1) {
+      throw new IllegalArgumentException("need --records >= 1, --value-bytes >= 0, --batch >= 1");
+    }
+    return new QuickStart(dir, records, valueBytes, batch, backend, out).run();
   }
 
   private boolean run() throws IOException {

@@ -12,12 +12,12 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A {@link FileIO} over the real file system that remembers every write not yet forced, so that
@@ -43,7 +43,8 @@ import java.util.Set;
  */
 public final class SimulatedDisk implements CrashSimulator {
   private final FileIO real = FileIO.standard();
-  private final Map<Path, List<Change>> unforced = new HashMap<>();
+  // Sorted, so that a crash with a given seed cuts the same files the same way every time.
+  private final Map<Path, List<Change>> unforced = new TreeMap<>();
   private Session session = new Session();
   private long crashes;
   private long lostChanges;

@@ -34,9 +34,10 @@ import java.util.function.Consumer;
  *
  * <h2>Crash behaviour</h2>
  * The indexes of the active segment are not forced with its data: after a crash the segment is
- * recovered, which rebuilds them. A sealed segment's indexes are trimmed and then forced with its
- * data, before the recovery point passes it. Indexes of an existing segment are loaded lazily and
- * checked; insane ones are rebuilt from the log.
+ * recovered, which rebuilds them. Every other change to an index is forced before anything
+ * relies on it: a sealed segment's indexes with its data (before the recovery point passes it),
+ * a closing segment's (a clean shutdown trusts them), a rebuilt one's at once. Indexes of an
+ * existing segment are loaded lazily and checked; insane ones are rebuilt from the log.
  *
  * <h2>Threading</h2>
  * As {@link Segment} states: one caller at a time changes the segment; reads run alongside
@@ -385,6 +386,10 @@ final class FileSegment implements Segment {
     if (sealed || closed) {
       trimIndexes();
     }
+    // A rebuilt index may belong to a segment below the recovery point, which recovery will not
+    // scan again: it must be on disk before anyone relies on it.
+    offsetIndex.force();
+    timeIndex.force();
   }
 
   @Override
@@ -393,6 +398,10 @@ final class FileSegment implements Segment {
       ensureIndexesLoaded();
       writeFinalTimeEntry();
       trimIndexes();
+      // The recovery point may already cover this segment's data, so recovery would not rebuild
+      // these indexes after a crash: they are forced now.
+      offsetIndex.force();
+      timeIndex.force();
       sealed = true;
     }
   }
@@ -418,6 +427,9 @@ final class FileSegment implements Segment {
         if (indexesLoaded) {
           writeFinalTimeEntry();
           trimIndexes();
+          // A clean shutdown trusts these indexes next time: they must be on disk.
+          offsetIndex.force();
+          timeIndex.force();
         }
       } finally {
         closed = true;

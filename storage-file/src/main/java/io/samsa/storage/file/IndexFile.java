@@ -26,6 +26,7 @@ abstract class IndexFile {
   private final int entrySize;
   private final int maxEntries;
   private FileChannel channel;
+  private boolean dirty; // written since last forced
   private volatile ByteBuffer entries;
   private volatile int count;
 
@@ -55,6 +56,7 @@ abstract class IndexFile {
     FileChannel ch = channel();
     ch.truncate(0);
     preallocate(ch);
+    dirty = true;
   }
 
   /**
@@ -106,6 +108,7 @@ abstract class IndexFile {
     while (entry.hasRemaining()) {
       at += ch.write(entry, at);
     }
+    dirty = true;
     count = n + 1; // publish
   }
 
@@ -120,20 +123,27 @@ abstract class IndexFile {
       FileChannel ch = channel();
       ch.truncate((long) n * entrySize);
       preallocate(ch);
+      dirty = true;
     }
   }
 
   /** Cuts the file to exactly its entries. */
   void trim() throws IOException {
     if (channel != null || io.exists(path)) {
-      channel().truncate((long) count * entrySize);
+      FileChannel ch = channel();
+      if (ch.size() != (long) count * entrySize) {
+        ch.truncate((long) count * entrySize);
+        dirty = true;
+      }
     }
   }
 
+  /** Forces what was written since the last force (entries, trims) to disk. */
   void force() throws IOException {
-    if (channel != null) {
+    if (dirty && channel != null) {
       channel.force(true);
     }
+    dirty = false;
   }
 
   /** Closes the file; the in-memory entries stay usable. */

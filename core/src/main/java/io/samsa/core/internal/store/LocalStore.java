@@ -66,7 +66,9 @@ public final class LocalStore implements LogStore {
   private final PartitionLog.BackgroundWork background;
   private final Object maintenance = new Object();
   private volatile boolean closed;
-  private volatile Future<?> tick;
+  private final Object tickLock = new Object();
+  private Future<?> tick; // guarded by tickLock
+  private long tickGeneration; // guarded by tickLock
   private RecoveryReport recoveryReport;
   private long lastCheckpointMs;
   private long lastRetentionMs;
@@ -303,6 +305,7 @@ public final class LocalStore implements LogStore {
       PartitionLog[] logs = openNewPartitions(name, config, 0, partitionCount);
       TopicState state = new TopicState(name, config, logs);
       topics.put(name, state);
+      scheduleTick(); // its flush interval may need a shorter tick
       return state.describe();
     } catch (IOException e) {
       throw new StorageException("createTopic failed: topic=" + name + ", error=" + e, e);
@@ -441,9 +444,17 @@ public final class LocalStore implements LogStore {
   // ---------------------------------------------------------------------------------------------
   // Background work
 
+  /** (Re)schedules the maintenance tick at the interval the current topics need. */
   private void scheduleTick() {
-    if (!closed) {
-      tick = scheduler.schedule(this::runMaintenance, tickInterval());
+    synchronized (tickLock) {
+      if (closed) {
+        return;
+      }
+      if (tick != null) {
+        tick.cancel(false);
+      }
+      long generation = ++tickGeneration;
+      tick = scheduler.schedule(() -> runMaintenance(generation), tickInterval());
     }
   }
 
@@ -465,9 +476,11 @@ public final class LocalStore implements LogStore {
   }
 
   /** One round of background work: flushes that are due, checkpoints, retention. */
-  private void runMaintenance() {
-    if (closed) {
-      return;
+  private void runMaintenance(long generation) {
+    synchronized (tickLock) {
+      if (closed || generation != tickGeneration) {
+        return; // replaced by a newer tick
+      }
     }
     synchronized (maintenance) {
       long now = settings.clock().millis();
@@ -521,9 +534,10 @@ public final class LocalStore implements LogStore {
     } finally {
       adminLock.unlock();
     }
-    Future<?> t = tick;
-    if (t != null) {
-      t.cancel(false);
+    synchronized (tickLock) {
+      if (tick != null) {
+        tick.cancel(false);
+      }
     }
     if (ownExecutor != null) {
       ownExecutor.shutdown();

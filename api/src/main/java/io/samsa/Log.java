@@ -19,8 +19,17 @@ import java.util.OptionalLong;
  * concurrently with appends and with each other, and never see a partly written batch.
  *
  * <h2>Failures</h2>
- * An I/O failure raises {@link StorageException} and leaves the log as it was before the call.
- * Every call on a closed store raises {@link StoreClosedException}.
+ * An I/O failure raises {@link StorageException}. A failed write leaves the log as it was before
+ * the call. A failed fsync (or a failure in the middle of a truncation) takes the partition
+ * offline: after a failed fsync the kernel may have dropped the unwritten pages, so nothing
+ * unflushed can be trusted; every later call fails, closing the store does not mark it clean,
+ * and the next open recovers the partition. Every call on a closed store raises {@link
+ * StoreClosedException}.
+ *
+ * <h2>Slow readers</h2>
+ * A read holds only the segment it reads: a consumer stuck writing to its channel delays no
+ * append and no retention (a segment it still reads is deleted when it lets go), only a
+ * truncation of that same segment and the closing of the store.
  */
 public interface Log {
   TopicPartition topicPartition();
@@ -30,7 +39,7 @@ public interface Log {
    *
    * @throws RecordTooLargeException if the record's batch exceeds the topic's batch limit
    */
-  AppendResult append(Record record);
+  AppendResult append(ProducerRecord record);
 
   /**
    * Appends the records as one batch: all or none of them are stored, at consecutive offsets.
@@ -38,7 +47,7 @@ public interface Log {
    * @throws IllegalArgumentException if {@code records} is empty
    * @throws RecordTooLargeException if the batch exceeds the topic's batch limit
    */
-  AppendResult append(List<Record> records);
+  AppendResult append(List<ProducerRecord> records);
 
   /**
    * Reads records from {@code offset} on, up to about {@code maxBytes} of stored batches (the
@@ -108,7 +117,10 @@ public interface Log {
   void roll();
 
   /**
-   * Removes every record at or after {@code offset}; the next append gets {@code offset}.
+   * Removes every record at or after {@code offset}; the next append gets {@code offset}. The cut
+   * is on disk when this returns. If {@code offset} falls inside a batch, the records of that
+   * batch below it are written again as a batch of their own (a crash during the call may lose
+   * them); the call waits for reads in flight in the segments it cuts.
    *
    * @throws OffsetOutOfRangeException if {@code offset} is below the log start or above the log end
    */

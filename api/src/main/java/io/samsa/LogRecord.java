@@ -47,9 +47,9 @@ public final class LogRecord {
     return headers;
   }
 
-  /** This record as a {@link Record} with its stored timestamp, for example to append it elsewhere. */
-  public Record toRecord() {
-    return Record.builder().key(key).value(value).timestamp(timestamp).headers(headers).build();
+  /** This record as a {@link ProducerRecord} with its stored timestamp, for example to append it elsewhere. */
+  public ProducerRecord toProducerRecord() {
+    return ProducerRecord.builder().key(key).value(value).timestamp(timestamp).headers(headers).build();
   }
 
   @Override

@@ -11,7 +11,7 @@ import java.util.Set;
  * try (LogStore store = Samsa.builder(Path.of("data")).backend("file").open()) {
  *   store.createTopic("orders", 4);
  *   Topic orders = store.topic("orders");
- *   AppendResult r = orders.append(Record.of("customer-7", "order placed"));
+ *   AppendResult r = orders.append(ProducerRecord.of("customer-7", "order placed"));
  *   ReadResult rs = orders.partition(r.topicPartition().partition()).read(r.baseOffset(), 1 << 20);
  * }
  * }</pre>

@@ -22,7 +22,7 @@ public interface Topic {
    * Appends the record to the partition its key maps to (the store's {@link Partitioner}); records
    * without a key go to the partitions in turn.
    */
-  AppendResult append(Record record);
+  AppendResult append(ProducerRecord record);
 
   /** The partition a key maps to now. */
   int partitionFor(byte[] key);

@@ -11,13 +11,15 @@ import java.nio.ByteBuffer;
  * <ul>
  *   <li>Every batch given to {@link #append} is whole, has passed its checksum, and continues the
  *       segment's offsets densely; the core has assigned its offsets.
- *   <li>Calls that change the segment ({@code append}, {@code flush}, {@code truncateTo}, {@code
- *       recover}, {@code seal}, {@code close}, {@code delete}) never run concurrently with each
- *       other.
- *   <li>{@link #read} and {@link #timestampLookup} may run concurrently with {@code append} and
- *       {@code flush}, and with each other; never with {@code truncateTo}, {@code recover},
- *       {@code close} or {@code delete}. A {@link BatchSlice} is used only until the next such
- *       call.
+ *   <li>Calls that change the segment ({@code append}, {@code truncateTo}, {@code recover},
+ *       {@code seal}, {@code close}, {@code delete}) never run concurrently with each other.
+ *   <li>{@link #flush} may run concurrently with {@code append} and {@code seal} (a background
+ *       flush of the active segment); it must make durable at least every batch whose append
+ *       returned before it was called.
+ *   <li>{@link #read}, {@link #timestampLookup}, {@link #maxTimestamp} and {@link #sizeInBytes} may
+ *       run concurrently with {@code append}, {@code flush} and {@code seal}, and with each other;
+ *       never with {@code truncateTo}, {@code recover}, {@code close} or {@code delete}. A {@link
+ *       BatchSlice} is used only until the next such call.
  * </ul>
  *
  * <h2>What the segment guarantees</h2>

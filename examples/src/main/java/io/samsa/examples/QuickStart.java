@@ -4,7 +4,7 @@ import io.samsa.LogReader;
 import io.samsa.LogRecord;
 import io.samsa.LogStore;
 import io.samsa.ReadResult;
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import io.samsa.Topic;
 import io.samsa.TopicConfig;
 import io.samsa.core.Samsa;
@@ -132,7 +132,7 @@ public final class QuickStart {
 
   /** Appends every record to the partition its key maps to, in batches of {@code batch}. */
   private long append(Topic topic) {
-    List<List<Record>> pending = new ArrayList<>();
+    List<List<ProducerRecord>> pending = new ArrayList<>();
     for (int p = 0; p < PARTITIONS; p++) {
       pending.add(new ArrayList<>(batch));
     }
@@ -141,8 +141,8 @@ public final class QuickStart {
     for (int i = 0; i < records; i++) {
       byte[] key = key(i);
       int p = topic.partitionFor(key);
-      List<Record> buffer = pending.get(p);
-      buffer.add(Record.of(key, value(i)));
+      List<ProducerRecord> buffer = pending.get(p);
+      buffer.add(ProducerRecord.of(key, value(i)));
       if (buffer.size() == batch) {
         topic.partition(p).append(buffer);
         buffer.clear();

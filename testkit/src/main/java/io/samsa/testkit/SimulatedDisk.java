@@ -84,6 +84,33 @@ public final class SimulatedDisk implements CrashSimulator {
     }
   }
 
+  /** An I/O call that {@link #failNext} can make fail. */
+  public enum Operation {
+    WRITE, FORCE, TRUNCATE
+  }
+
+  private final List<Fault> faults = new ArrayList<>();
+
+  private record Fault(Operation operation, java.util.function.Predicate<Path> where) {}
+
+  /**
+   * Makes the next {@code operation} on a file matching {@code where} fail with an {@link
+   * IOException} and have no effect, as a full disk or a failing device would.
+   */
+  public synchronized void failNext(Operation operation, java.util.function.Predicate<Path> where) {
+    faults.add(new Fault(operation, where));
+  }
+
+  private void injectFault(Operation operation, Path file) throws IOException {
+    for (java.util.Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
+      Fault f = it.next();
+      if (f.operation() == operation && f.where().test(file)) {
+        it.remove();
+        throw new IOException("simulated I/O error: " + operation + " of " + file);
+      }
+    }
+  }
+
   /** Crashes simulated so far. */
   public synchronized long crashes() {
     return crashes;
@@ -221,6 +248,7 @@ public final class SimulatedDisk implements CrashSimulator {
   private synchronized int write(Session s, Path file, FileChannel ch, ByteBuffer src, long position)
       throws IOException {
     s.checkAlive();
+    injectFault(Operation.WRITE, file);
     long oldSize = ch.size();
     int length = src.remaining();
     byte[] overwritten = readRange(ch, position, Math.min(position + length, oldSize));
@@ -235,6 +263,7 @@ public final class SimulatedDisk implements CrashSimulator {
 
   private synchronized void truncate(Session s, Path file, FileChannel ch, long size) throws IOException {
     s.checkAlive();
+    injectFault(Operation.TRUNCATE, file);
     long oldSize = ch.size();
     if (size < oldSize) {
       unforced.computeIfAbsent(file, f -> new ArrayList<>())
@@ -434,6 +463,9 @@ public final class SimulatedDisk implements CrashSimulator {
     @Override
     public void force(boolean metaData) throws IOException {
       session.checkAlive();
+      synchronized (SimulatedDisk.this) {
+        injectFault(Operation.FORCE, file);
+      }
       ch.force(metaData);
       forced(file);
     }

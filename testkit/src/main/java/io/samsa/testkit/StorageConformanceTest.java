@@ -17,7 +17,7 @@ import io.samsa.LogStore;
 import io.samsa.OffsetOutOfRangeException;
 import io.samsa.Partitioner;
 import io.samsa.ReadResult;
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import io.samsa.RecordTooLargeException;
 import io.samsa.RecoveryReport;
 import io.samsa.SegmentInfo;
@@ -234,12 +234,12 @@ public abstract class StorageConformanceTest {
         .retentionTime(TopicConfig.FOREVER).build();
   }
 
-  private static Record record(int i) {
-    return Record.builder().key("k" + i).value("value-" + i).header("h", new byte[] {(byte) i}).build();
+  private static ProducerRecord record(int i) {
+    return ProducerRecord.builder().key("k" + i).value("value-" + i).header("h", new byte[] {(byte) i}).build();
   }
 
-  private static List<Record> records(int from, int count) {
-    List<Record> list = new ArrayList<>();
+  private static List<ProducerRecord> records(int from, int count) {
+    List<ProducerRecord> list = new ArrayList<>();
     for (int i = from; i < from + count; i++) {
       list.add(record(i));
     }
@@ -321,7 +321,7 @@ public abstract class StorageConformanceTest {
       log.append(records(0, 3));
       List<SegmentInfo> before = log.segments();
       RecordTooLargeException e = assertThrows(RecordTooLargeException.class,
-          () -> log.append(Record.ofValue(new byte[600])));
+          () -> log.append(ProducerRecord.ofValue(new byte[600])));
       assertEquals(512, e.maxBatchBytes());
       assertTrue(e.batchBytes() > 600, "batch size " + e.batchBytes());
       assertTrue(e.getMessage().contains("batchBytes=" + e.batchBytes()) && e.getMessage().contains("512"),
@@ -420,7 +420,7 @@ public abstract class StorageConformanceTest {
       Log log = f.log("t", smallSegments().toBuilder().indexIntervalBytes(0).build());
       long[] ts = {100, 300, 200, 500, 400, 400, 900};
       for (int i = 0; i < ts.length; i++) {
-        log.append(Record.builder().value("v" + i).timestamp(ts[i]).build());
+        log.append(ProducerRecord.builder().value("v" + i).timestamp(ts[i]).build());
         if (i == 3) {
           log.roll();
         }
@@ -481,9 +481,9 @@ public abstract class StorageConformanceTest {
       for (int i = 0; i < 3000; i++) {
         long next = log.logEndOffset();
         int count = 1 + random.nextInt(4);
-        List<Record> batch = new ArrayList<>();
+        List<ProducerRecord> batch = new ArrayList<>();
         for (int j = 0; j < count; j++) {
-          batch.add(Record.of(null, valueOf(next + j)));
+          batch.add(ProducerRecord.of(null, valueOf(next + j)));
         }
         log.append(batch);
         int op = random.nextInt(100);
@@ -710,6 +710,150 @@ public abstract class StorageConformanceTest {
     }
   }
 
+  /**
+   * A consumer stuck writing to its channel holds only the segment it reads: retention deletes
+   * that segment from the log meanwhile, appends go on, and the consumer still gets whole, right
+   * batches when it resumes.
+   */
+  @Test
+  public void slowConsumer_blocksNeitherRetentionNorAppends() throws Exception {
+    try (Fixture f = new Fixture()) {
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 5));
+      log.roll();
+      log.append(records(5, 5));
+      java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      java.nio.channels.WritableByteChannel stuck = new java.nio.channels.WritableByteChannel() {
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+          writing.countDown();
+          try {
+            resume.await();
+          } catch (InterruptedException e) {
+            throw new java.io.InterruptedIOException();
+          }
+          int n = src.remaining();
+          byte[] b = new byte[n];
+          src.get(b);
+          received.write(b);
+          return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+          return true;
+        }
+
+        @Override
+        public void close() {}
+      };
+      CompletableFuture<Long> transfer = CompletableFuture.supplyAsync(() -> {
+        try {
+          return log.transferTo(0, 1 << 20, stuck);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertTrue(writing.await(30, TimeUnit.SECONDS), "the transfer started");
+      CompletableFuture<Void> work = CompletableFuture.runAsync(() -> {
+        log.deleteRecordsBefore(5); // retires the segment being read
+        log.append(records(10, 5));
+        log.applyRetention();
+      });
+      work.get(30, TimeUnit.SECONDS); // would time out if the reader blocked them
+      assertEquals(5, log.logStartOffset());
+      assertEquals(15, log.logEndOffset());
+      resume.countDown();
+      long transferred = transfer.get(30, TimeUnit.SECONDS);
+      assertEquals(received.size(), transferred);
+      ByteBuffer bytes = ByteBuffer.wrap(received.toByteArray());
+      List<LogRecord> sent = RecordBatchDecoder.decode(bytes, 0, "test", 0);
+      for (int i = 0; i < 5; i++) {
+        assertRecord(i, i, sent.get(i));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // I/O failures (injected through the SimulatedDisk)
+
+  private SimulatedDisk simulatedDisk(Fixture f) {
+    Assumptions.assumeTrue(f.crash instanceof SimulatedDisk,
+        "I/O failures are injected through a SimulatedDisk; this backend uses another crash simulator");
+    return (SimulatedDisk) f.crash;
+  }
+
+  private static boolean isLog(Path p) {
+    return p.getFileName().toString().endsWith(".log");
+  }
+
+  @Test
+  public void writeFailure_duringAnAppend_leavesTheLogAsItWas_andAppendsGoOn() {
+    try (Fixture f = new Fixture()) {
+      SimulatedDisk disk = simulatedDisk(f);
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 3));
+      disk.failNext(SimulatedDisk.Operation.WRITE, StorageConformanceTest::isLog);
+      assertThrows(io.samsa.StorageException.class, () -> log.append(records(3, 3)));
+      assertEquals(3, log.logEndOffset(), "the failed append left nothing");
+      assertEquals(3, log.append(records(3, 3)).baseOffset());
+      f.reopen();
+      List<LogRecord> all = readAll(f.store.log(new TopicPartition("t", 0)));
+      assertEquals(6, all.size());
+      for (int i = 0; i < 6; i++) {
+        assertRecord(i, i, all.get(i));
+      }
+    }
+  }
+
+  @Test
+  public void fsyncFailure_takesThePartitionOffline_andTheNextOpenRecoversIt() {
+    try (Fixture f = new Fixture()) {
+      SimulatedDisk disk = simulatedDisk(f);
+      Log log = f.log("t", smallSegments().toBuilder().flushPolicy(io.samsa.FlushPolicy.everyAppend()).build());
+      log.append(records(0, 3));
+      assertEquals(3, log.recoveryPoint());
+      disk.failNext(SimulatedDisk.Operation.FORCE, StorageConformanceTest::isLog);
+      assertThrows(io.samsa.StorageException.class, () -> log.append(records(3, 1)));
+      io.samsa.StorageException again = assertThrows(io.samsa.StorageException.class, () -> log.append(records(4, 1)));
+      assertTrue(again.getMessage().contains("reopen"), again.getMessage());
+      assertThrows(io.samsa.StorageException.class, () -> log.read(0, 100), "an offline log serves nothing");
+      assertThrows(io.samsa.StorageException.class, f.store::close, "a failed log is not closed cleanly");
+      LogStore store = f.open();
+      assertFalse(store.recoveryReport().cleanShutdown(), "the next open recovers");
+      Log after = store.log(new TopicPartition("t", 0));
+      List<LogRecord> all = readAll(after);
+      assertTrue(all.size() >= 3, "the 3 flushed records survive");
+      for (int i = 0; i < all.size(); i++) {
+        assertRecord(i, i, all.get(i));
+      }
+    }
+  }
+
+  @Test
+  public void truncationFailure_neverLeadsToACleanOpen_orAHole() {
+    try (Fixture f = new Fixture()) {
+      SimulatedDisk disk = simulatedDisk(f);
+      Log log = f.log("t", smallSegments());
+      log.append(records(0, 3));
+      log.roll();
+      log.append(records(3, 3));
+      disk.failNext(SimulatedDisk.Operation.FORCE, StorageConformanceTest::isLog);
+      assertThrows(io.samsa.StorageException.class, () -> log.truncateTo(1));
+      assertThrows(io.samsa.StorageException.class, f.store::close);
+      LogStore store = f.open();
+      assertFalse(store.recoveryReport().cleanShutdown());
+      Log after = store.log(new TopicPartition("t", 0));
+      List<LogRecord> all = readAll(after);
+      assertEquals(after.logEndOffset() - after.logStartOffset(), all.size(), "offsets are dense");
+      for (int i = 0; i < all.size(); i++) {
+        assertRecord(i, i, all.get(i));
+      }
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // topics and the store
 
@@ -787,11 +931,11 @@ public abstract class StorageConformanceTest {
       Topic topic = f.store.topic("t");
       for (int i = 0; i < 50; i++) {
         byte[] key = ("key-" + i).getBytes(StandardCharsets.UTF_8);
-        AppendResult r = topic.append(Record.of(key, new byte[1]));
+        AppendResult r = topic.append(ProducerRecord.of(key, new byte[1]));
         assertEquals(Partitioner.murmur2().partition(key, 6), r.topicPartition().partition());
       }
-      int first = topic.append(Record.ofValue(new byte[1])).topicPartition().partition();
-      int second = topic.append(Record.ofValue(new byte[1])).topicPartition().partition();
+      int first = topic.append(ProducerRecord.ofValue(new byte[1])).topicPartition().partition();
+      int second = topic.append(ProducerRecord.ofValue(new byte[1])).topicPartition().partition();
       assertEquals((first + 1) % 6, second);
     }
   }

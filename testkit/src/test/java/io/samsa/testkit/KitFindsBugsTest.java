@@ -22,7 +22,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,13 +33,26 @@ import org.junit.jupiter.api.io.TempDir;
 class KitFindsBugsTest {
   @TempDir Path tmp;
 
-  /** The reference backend, except that reopening a partition loses its last batch. */
-  static final class LossyReopenProvider implements StorageProvider {
+  /** A planted bug: what a wrapped partition store does wrong. */
+  enum Bug {
+    /** Reopening a partition loses its last batch. */
+    LOSES_LAST_BATCH_ON_REOPEN,
+    /** Segments report a largest timestamp far in the future, so time retention never deletes. */
+    LIES_ABOUT_MAX_TIMESTAMP
+  }
+
+  /** The reference backend with a planted bug. */
+  static final class BuggyProvider implements StorageProvider {
     private final MemoryStorageProvider memory = new MemoryStorageProvider();
+    private final Bug bug;
+
+    BuggyProvider(Bug bug) {
+      this.bug = bug;
+    }
 
     @Override
     public String name() {
-      return "lossy";
+      return "buggy";
     }
 
     @Override
@@ -68,7 +82,7 @@ class KitFindsBugsTest {
         @Override
         public PartitionStore openPartition(TopicPartition partition, SegmentOptions options)
             throws IOException {
-          return lossy(store.openPartition(partition, options));
+          return buggy(store.openPartition(partition, options));
         }
 
         @Override
@@ -78,7 +92,7 @@ class KitFindsBugsTest {
       };
     }
 
-    private static PartitionStore lossy(PartitionStore p) {
+    private PartitionStore buggy(PartitionStore p) {
       return new PartitionStore() {
         @Override
         public TopicPartition partition() {
@@ -88,6 +102,9 @@ class KitFindsBugsTest {
         @Override
         public List<Segment> loadSegments() throws IOException {
           List<Segment> segments = p.loadSegments();
+          if (bug == Bug.LIES_ABOUT_MAX_TIMESTAMP) {
+            return segments.stream().map(KitFindsBugsTest::liar).toList();
+          }
           if (!segments.isEmpty()) {
             Segment last = segments.get(segments.size() - 1);
             long lastBase = -1;
@@ -107,7 +124,8 @@ class KitFindsBugsTest {
 
         @Override
         public Segment createSegment(long baseOffset) throws IOException {
-          return p.createSegment(baseOffset);
+          Segment s = p.createSegment(baseOffset);
+          return bug == Bug.LIES_ABOUT_MAX_TIMESTAMP ? liar(s) : s;
         }
 
         @Override
@@ -128,33 +146,51 @@ class KitFindsBugsTest {
     }
   }
 
-  static final class LossyConformance extends StorageConformanceTest {
-    LossyConformance(Path tmp) {
+  /** A segment that reports a largest timestamp far in the future. */
+  private static Segment liar(Segment s) {
+    return (Segment) java.lang.reflect.Proxy.newProxyInstance(Segment.class.getClassLoader(),
+        new Class<?>[] {Segment.class}, (proxy, method, args) -> {
+          if (method.getName().equals("maxTimestamp")) {
+            return Long.MAX_VALUE / 4;
+          }
+          try {
+            return method.invoke(s, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  static final class BuggyConformance extends StorageConformanceTest {
+    private final Bug bug;
+
+    BuggyConformance(Path tmp, Bug bug) {
       this.tmp = tmp;
+      this.bug = bug;
     }
 
     @Override
     protected StorageProvider createProvider() {
-      return new LossyReopenProvider();
+      return new BuggyProvider(bug);
     }
 
     @Override
     protected CrashSimulator crashSimulator(StorageProvider provider) {
-      return ((LossyReopenProvider) provider).memory.crashSimulator();
+      return ((BuggyProvider) provider).memory.crashSimulator();
     }
   }
 
-  @Test
-  void aBackendThatLosesItsLastBatchOnReopen_failsTheProperty_withAShortSequence() {
+  @ParameterizedTest
+  @EnumSource(Bug.class)
+  void aBuggyBackend_failsTheProperty_withAShortSequence(Bug bug) {
     AssertionError e = assertThrows(AssertionError.class,
-        () -> new LossyConformance(tmp).randomOperations_matchTheModel(entries -> { }));
+        () -> new BuggyConformance(tmp, bug).randomOperations_matchTheModel(entries -> { }));
     String message = e.getMessage();
     assertTrue(message.contains("Minimal failing Scenario"), message);
     Matcher m = Pattern.compile("Minimal failing Scenario .*? with (\\d+) action\\(s\\)").matcher(message);
     assertTrue(m.find(), message);
     int steps = Integer.parseInt(m.group(1));
-    assertTrue(steps <= 3, "the failure should shrink to append + reopen (or so), not " + steps
-        + " steps:\n" + message);
+    assertTrue(steps <= 3, bug + " should shrink to a few steps, not " + steps + ":\n" + message);
     assertTrue(message.contains("Seed was"), "the seed is reported so the run can be replayed");
   }
 }

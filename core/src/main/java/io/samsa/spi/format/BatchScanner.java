@@ -227,25 +227,41 @@ public final class BatchScanner {
    * holding {@code startOffset}, stopping before a batch whose base offset is at or above {@code
    * endOffset} or that would take the range past {@code maxBytes} (the first batch always counts).
    *
-   * @param from a batch boundary at or before the batch holding {@code startOffset} (0, or a
-   *     position from an index)
+   * <p>Offsets are checked on the way, because the CRC does not cover a batch's base offset: the
+   * batch at {@code from} must be the one the caller expects, and every later batch must start
+   * right after the one before.
+   *
+   * @param name the segment's name, for messages
+   * @param from a batch boundary at or before the batch holding {@code startOffset}: the segment
+   *     start, or the position of an index entry
+   * @param fromLastOffset the last offset of the batch at {@code from}, as the index entry says;
+   *     ignored when {@code from} is 0
+   * @param segmentBase the base offset the first batch of the segment must have
    * @param limit the end of the bytes that may be read (the segment's published size)
    * @return the range; an empty range at {@code limit} if no batch holds {@code startOffset}; or
-   *     null if the batch at {@code from} already starts after {@code startOffset} (a wrong hint:
-   *     scan again from 0)
+   *     null if the batch at {@code from} is not what the index said (scan again from 0)
+   * @throws io.samsa.CorruptRecordException if the batches' offsets are out of sequence
    */
-  public static Range locate(PositionalReader source, long from, long limit, long startOffset,
-      long endOffset, int maxBytes) throws IOException {
+  public static Range locate(PositionalReader source, String name, long from, long fromLastOffset,
+      long segmentBase, long limit, long startOffset, long endOffset, int maxBytes)
+      throws IOException {
     BatchScanner scan = new BatchScanner(source, from, limit);
     long first = -1;
     long end = -1;
+    long expected = from == 0 ? segmentBase : -1;
     while (scan.next()) {
+      if (expected < 0) {
+        if (scan.lastOffset() != fromLastOffset) {
+          return null; // the index entry does not describe this batch
+        }
+      } else if (scan.baseOffset() != expected) {
+        throw new io.samsa.CorruptRecordException(name, scan.position(), "offset out of sequence: "
+            + "baseOffset=" + scan.baseOffset() + ", expected=" + expected);
+      }
+      expected = scan.lastOffset() + 1;
       if (first < 0) {
         if (scan.lastOffset() < startOffset) {
           continue;
-        }
-        if (scan.baseOffset() > startOffset) {
-          return from == 0 ? new Range(scan.position(), 0) : null;
         }
         first = scan.position();
         end = scan.nextPosition();
@@ -257,7 +273,7 @@ public final class BatchScanner {
       end = scan.nextPosition();
     }
     if (first < 0) {
-      return from == 0 ? new Range(limit, 0) : null;
+      return new Range(limit, 0);
     }
     return new Range(first, (int) (end - first));
   }

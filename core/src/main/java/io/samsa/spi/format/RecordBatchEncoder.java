@@ -8,7 +8,7 @@ import static io.samsa.spi.format.Varints.sizeOfVarint;
 import static io.samsa.spi.format.Varints.sizeOfVarlong;
 
 import io.samsa.Header;
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -41,14 +41,14 @@ public final class RecordBatchEncoder {
    * The exact size of the batch {@link #encode} would write for these records, as a long so that
    * an oversized batch can be reported rather than overflow.
    */
-  public static long batchSize(List<Record> records, long appendTimeMs) {
+  public static long batchSize(List<ProducerRecord> records, long appendTimeMs) {
     if (records.isEmpty()) {
       throw new IllegalArgumentException("a record batch needs at least one record");
     }
     long baseTimestamp = timestampOf(records.get(0), appendTimeMs);
     long size = HEADER_SIZE;
     for (int i = 0; i < records.size(); i++) {
-      Record r = records.get(i);
+      ProducerRecord r = records.get(i);
       long body = bodySize(r, i, timestampOf(r, appendTimeMs) - baseTimestamp);
       if (body > Integer.MAX_VALUE) {
         return Long.MAX_VALUE;
@@ -69,7 +69,7 @@ public final class RecordBatchEncoder {
    * @return the number of bytes written
    */
   public static int encode(
-      ByteBuffer dst, List<Record> records, long baseOffset, int partitionLeaderEpoch, long appendTimeMs) {
+      ByteBuffer dst, List<ProducerRecord> records, long baseOffset, int partitionLeaderEpoch, long appendTimeMs) {
     RecordBatchDescriptor.requireBigEndian(dst);
     if (records.isEmpty()) {
       throw new IllegalArgumentException("a record batch needs at least one record");
@@ -80,7 +80,7 @@ public final class RecordBatchEncoder {
 
     dst.position(at + HEADER_SIZE);
     for (int i = 0; i < records.size(); i++) {
-      Record r = records.get(i);
+      ProducerRecord r = records.get(i);
       long timestamp = timestampOf(r, appendTimeMs);
       maxTimestamp = Math.max(maxTimestamp, timestamp);
       long timestampDelta = timestamp - baseTimestamp;
@@ -117,11 +117,11 @@ public final class RecordBatchEncoder {
     return size;
   }
 
-  private static long timestampOf(Record r, long appendTimeMs) {
-    return r.timestamp() == Record.NO_TIMESTAMP ? appendTimeMs : r.timestamp();
+  private static long timestampOf(ProducerRecord r, long appendTimeMs) {
+    return r.timestamp() == ProducerRecord.NO_TIMESTAMP ? appendTimeMs : r.timestamp();
   }
 
-  private static long bodySize(Record r, int offsetDelta, long timestampDelta) {
+  private static long bodySize(ProducerRecord r, int offsetDelta, long timestampDelta) {
     long size = 1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta);
     size += sizeOfBytes(r.key()) + sizeOfBytes(r.value());
     List<Header> headers = r.headers();

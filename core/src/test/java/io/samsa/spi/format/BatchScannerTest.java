@@ -10,7 +10,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -45,33 +45,33 @@ class BatchScannerTest {
 
   private ByteBuffer buildLog() {
     add(List.of(rec("a", 10), rec("b", 30), rec("c", 20)), 0);
-    add(List.of(Record.of("d", "no timestamp")), 0);
-    List<Record> five = new ArrayList<>();
+    add(List.of(ProducerRecord.of("d", "no timestamp")), 0);
+    List<ProducerRecord> five = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       five.add(rec("e" + i, i * 100));
     }
     add(five, 2);
-    add(List.of(Record.builder().key("big").value(new byte[100 * 1024]).timestamp(APPEND_TIME + 7).build()), 5);
+    add(List.of(ProducerRecord.builder().key("big").value(new byte[100 * 1024]).timestamp(APPEND_TIME + 7).build()), 5);
     add(List.of(rec("f", 8), rec("g", 9)), 5);
     return Batches.concat(batches);
   }
 
-  private void add(List<Record> records, int epoch) {
+  private void add(List<ProducerRecord> records, int epoch) {
     long position = expected.isEmpty() ? 0 : expected.get(expected.size() - 1).position()
         + expected.get(expected.size() - 1).size();
     long base = expected.isEmpty() ? BASE : expected.get(expected.size() - 1).lastOffset() + 1;
     ByteBuffer b = Batches.encode(records, base, epoch, APPEND_TIME);
     long max = Long.MIN_VALUE;
-    for (Record r : records) {
-      max = Math.max(max, r.timestamp() == Record.NO_TIMESTAMP ? APPEND_TIME : r.timestamp());
+    for (ProducerRecord r : records) {
+      max = Math.max(max, r.timestamp() == ProducerRecord.NO_TIMESTAMP ? APPEND_TIME : r.timestamp());
     }
     batches.add(b);
     expected.add(new Expected(position, b.remaining(), base, base + records.size() - 1, max, epoch,
         records.size()));
   }
 
-  private static Record rec(String key, long timestampDelta) {
-    return Record.builder().key(key).value("value of " + key).timestamp(APPEND_TIME + timestampDelta).build();
+  private static ProducerRecord rec(String key, long timestampDelta) {
+    return ProducerRecord.builder().key(key).value("value of " + key).timestamp(APPEND_TIME + timestampDelta).build();
   }
 
   // --- next() ---------------------------------------------------------------------------------
@@ -308,10 +308,10 @@ class BatchScannerTest {
 
   @Test
   void recover_lastOffsetTooFarFromSegmentBase_cutsThere() throws IOException {
-    ByteBuffer b = Batches.encode(List.of(Record.of("k", "v")), 0);
+    ByteBuffer b = Batches.encode(List.of(ProducerRecord.of("k", "v")), 0);
     b.putInt(RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET, Integer.MAX_VALUE);
     RecordBatchDescriptor.writeCrc(b, 0, b.remaining());
-    ByteBuffer two = Batches.concat(List.of(Batches.encode(List.of(Record.of("k", "v")), 0), b));
+    ByteBuffer two = Batches.concat(List.of(Batches.encode(List.of(ProducerRecord.of("k", "v")), 0), b));
     RecordBatchDescriptor.baseOffset(two, b.remaining(), 1);
     BatchScanner.ScanResult result = recover(two, 0);
     assertEquals(b.remaining(), result.validEnd());
@@ -337,7 +337,7 @@ class BatchScannerTest {
    */
   @Test
   void recover_randomLogCutAndFlipped_keepsExactlyTheIntactPrefix() {
-    Gen<List<List<Record>>> logs = lists().of(Batches.recordLists(true, false)).ofSizeBetween(1, 5);
+    Gen<List<List<ProducerRecord>>> logs = lists().of(Batches.recordLists(true, false)).ofSizeBetween(1, 5);
     Gen<Integer> fractions = integers().between(0, 1000);
     qt().withExamples(300).forAll(logs, fractions, fractions, integers().between(-1, 4))
         .checkAssert((batchRecords, cutPerMille, flipPerMille, flipBatch) -> {

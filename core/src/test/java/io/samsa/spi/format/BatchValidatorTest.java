@@ -12,7 +12,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.samsa.CorruptRecordException;
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import io.samsa.UnsupportedCompressionException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -30,10 +30,10 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 class BatchValidatorTest {
-  private static final List<Record> RECORDS = List.of(
-      Record.builder().key("k1").value("first value").timestamp(1_000).header("h", "x").build(),
-      Record.builder().value("second").timestamp(900).build(),
-      Record.builder().key("k3").timestamp(1_100).header("n", (byte[]) null).build());
+  private static final List<ProducerRecord> RECORDS = List.of(
+      ProducerRecord.builder().key("k1").value("first value").timestamp(1_000).header("h", "x").build(),
+      ProducerRecord.builder().value("second").timestamp(900).build(),
+      ProducerRecord.builder().key("k3").timestamp(1_100).header("n", (byte[]) null).build());
 
   private static ByteBuffer batch() {
     return Batches.encode(RECORDS, 500, 3, Batches.APPEND_TIME);

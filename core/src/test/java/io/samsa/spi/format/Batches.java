@@ -9,7 +9,7 @@ import static org.quicktheories.generators.SourceDSL.strings;
 
 import io.samsa.Header;
 import io.samsa.LogRecord;
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -41,7 +41,7 @@ final class Batches {
   // --- Samsa ----------------------------------------------------------------------------------
 
   /** Samsa's batch of these records in a heap buffer of exactly its size. */
-  static ByteBuffer encode(List<Record> records, long baseOffset, int epoch, long appendTimeMs) {
+  static ByteBuffer encode(List<ProducerRecord> records, long baseOffset, int epoch, long appendTimeMs) {
     long size = RecordBatchEncoder.batchSize(records, appendTimeMs);
     ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(size));
     int written = RecordBatchEncoder.encode(buf, records, baseOffset, epoch, appendTimeMs);
@@ -51,26 +51,26 @@ final class Batches {
     return buf.flip();
   }
 
-  static ByteBuffer encode(List<Record> records, long baseOffset) {
+  static ByteBuffer encode(List<ProducerRecord> records, long baseOffset) {
     return encode(records, baseOffset, RecordBatchDescriptor.NO_PARTITION_LEADER_EPOCH, APPEND_TIME);
   }
 
   /** What a reader of Samsa's batch must get back: offsets assigned, missing timestamps stamped. */
-  static List<LogRecord> expected(List<Record> records, long baseOffset, long appendTimeMs) {
+  static List<LogRecord> expected(List<ProducerRecord> records, long baseOffset, long appendTimeMs) {
     List<LogRecord> out = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
-      Record r = records.get(i);
-      long ts = r.timestamp() == Record.NO_TIMESTAMP ? appendTimeMs : r.timestamp();
+      ProducerRecord r = records.get(i);
+      long ts = r.timestamp() == ProducerRecord.NO_TIMESTAMP ? appendTimeMs : r.timestamp();
       out.add(new LogRecord(baseOffset + i, ts, r.key(), r.value(), storedHeaders(r.headers())));
     }
     return out;
   }
 
   /** What Kafka stores for records given with these timestamps (-1 stays -1 in Kafka). */
-  static List<LogRecord> expectedFromKafka(List<Record> records, long baseOffset) {
+  static List<LogRecord> expectedFromKafka(List<ProducerRecord> records, long baseOffset) {
     List<LogRecord> out = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
-      Record r = records.get(i);
+      ProducerRecord r = records.get(i);
       out.add(new LogRecord(baseOffset + i, r.timestamp(), r.key(), r.value(), storedHeaders(r.headers())));
     }
     return out;
@@ -92,18 +92,18 @@ final class Batches {
   // --- Kafka ----------------------------------------------------------------------------------
 
   /** Kafka's uncompressed CreateTime batch of these records, copied into a fresh heap buffer. */
-  static ByteBuffer kafkaBatch(List<Record> records, long baseOffset, int epoch) {
+  static ByteBuffer kafkaBatch(List<ProducerRecord> records, long baseOffset, int epoch) {
     return kafkaBatch(records, baseOffset, epoch, Compression.NONE, TimestampType.CREATE_TIME,
         RecordBatch.NO_TIMESTAMP);
   }
 
-  static ByteBuffer kafkaBatch(List<Record> records, long baseOffset, int epoch, Compression compression,
+  static ByteBuffer kafkaBatch(List<ProducerRecord> records, long baseOffset, int epoch, Compression compression,
       TimestampType timestampType, long logAppendTime) {
     MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(256),
         RecordBatch.MAGIC_VALUE_V2, compression, timestampType, baseOffset, logAppendTime,
         RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false, epoch);
     for (int i = 0; i < records.size(); i++) {
-      Record r = records.get(i);
+      ProducerRecord r = records.get(i);
       builder.appendWithOffset(baseOffset + i, r.timestamp(), r.key(), r.value(), kafkaHeaders(r.headers()));
     }
     return copy(builder.build().buffer());
@@ -279,24 +279,24 @@ final class Batches {
 
   /**
    * Timestamps: near one instant (small deltas of either sign), anywhere in [0, Long.MAX_VALUE]
-   * (huge deltas), and, if allowed, {@link Record#NO_TIMESTAMP}.
+   * (huge deltas), and, if allowed, {@link ProducerRecord#NO_TIMESTAMP}.
    */
   static Gen<Long> timestamps(boolean allowNone) {
     Gen<Long> near = longs().between(APPEND_TIME - 100_000, APPEND_TIME + 100_000);
     Gen<Long> any = near.mix(longs().between(0, Long.MAX_VALUE), 30);
-    return allowNone ? any.mix(Generate.constant(Record.NO_TIMESTAMP), 15) : any;
+    return allowNone ? any.mix(Generate.constant(ProducerRecord.NO_TIMESTAMP), 15) : any;
   }
 
   /**
-   * @param allowNoTimestamp whether some records have {@link Record#NO_TIMESTAMP}
+   * @param allowNoTimestamp whether some records have {@link ProducerRecord#NO_TIMESTAMP}
    * @param wellFormedKeys whether header keys are valid UTF-16 (no unpaired surrogates)
    */
-  static Gen<Record> records(boolean allowNoTimestamp, boolean wellFormedKeys) {
+  static Gen<ProducerRecord> records(boolean allowNoTimestamp, boolean wellFormedKeys) {
     Gen<byte[]> keys = nullable(byteArrays(2048));
     Gen<byte[]> values = nullable(byteArrays(2048));
     Gen<Long> timestamps = timestamps(allowNoTimestamp);
     Gen<List<Header>> headers = headers(wellFormedKeys);
-    return rs -> Record.builder()
+    return rs -> ProducerRecord.builder()
         .key(keys.generate(rs))
         .value(values.generate(rs))
         .timestamp(timestamps.generate(rs))
@@ -304,7 +304,7 @@ final class Batches {
         .build();
   }
 
-  static Gen<List<Record>> recordLists(boolean allowNoTimestamp, boolean wellFormedKeys) {
+  static Gen<List<ProducerRecord>> recordLists(boolean allowNoTimestamp, boolean wellFormedKeys) {
     return lists().of(records(allowNoTimestamp, wellFormedKeys)).ofSizeBetween(1, 8);
   }
 }

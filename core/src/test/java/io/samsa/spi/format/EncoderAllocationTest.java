@@ -3,7 +3,7 @@ package io.samsa.spi.format;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -20,15 +20,15 @@ class EncoderAllocationTest {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-  private static List<Record> records(int n) {
-    List<Record> list = new ArrayList<>(n);
+  private static List<ProducerRecord> records(int n) {
+    List<ProducerRecord> list = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      list.add(Record.builder().key("key-" + i).value(new byte[50]).header("trace", "x").build());
+      list.add(ProducerRecord.builder().key("key-" + i).value(new byte[50]).header("trace", "x").build());
     }
     return list;
   }
 
-  private static long allocatedBy(List<Record> records, ByteBuffer buffer) {
+  private static long allocatedBy(List<ProducerRecord> records, ByteBuffer buffer) {
     long tid = Thread.currentThread().getId();
     long before = THREADS.getThreadAllocatedBytes(tid);
     long size = RecordBatchEncoder.batchSize(records, 1L);
@@ -42,8 +42,8 @@ class EncoderAllocationTest {
   void encode_allocatesNothingPerRecord() {
     assumeTrue(THREADS.isThreadAllocatedMemorySupported(), "no per-thread allocation counter here");
     THREADS.setThreadAllocatedMemoryEnabled(true);
-    List<Record> few = records(10);
-    List<Record> many = records(10_000);
+    List<ProducerRecord> few = records(10);
+    List<ProducerRecord> many = records(10_000);
     ByteBuffer buffer = ByteBuffer.allocateDirect(2 << 20);
     for (int i = 0; i < 200; i++) { // warm up: the counter must not count class loading
       allocatedBy(few, buffer);

@@ -15,7 +15,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import io.samsa.CorruptRecordException;
 import io.samsa.Header;
 import io.samsa.LogRecord;
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import io.samsa.UnsupportedCompressionException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -47,33 +47,33 @@ class KafkaCompatibilityTest {
   private static final String SUPPLEMENTARY = "\ud83d\ude80"; // U+1F680, a surrogate pair in Java
 
   /** One of every kind of record the format must carry; every record has a timestamp. */
-  private static List<Record> mixedRecords() {
+  private static List<ProducerRecord> mixedRecords() {
     return List.of(
-        Record.builder().key("k0").value("plain").timestamp(APPEND_TIME).build(),
-        Record.builder().value("null key").timestamp(APPEND_TIME + 5).build(),
-        Record.builder().key("null value").timestamp(APPEND_TIME + 10).build(),
-        Record.builder().key("empty value").value(new byte[0]).timestamp(APPEND_TIME + 11).build(),
-        Record.builder().key(new byte[0]).value("empty key").timestamp(APPEND_TIME + 12).build(),
-        Record.builder().key(new byte[0]).value(new byte[0]).timestamp(APPEND_TIME + 12).build(),
-        Record.builder().timestamp(APPEND_TIME + 13).build(), // null key and null value
-        Record.builder().key("headers").value("v")
+        ProducerRecord.builder().key("k0").value("plain").timestamp(APPEND_TIME).build(),
+        ProducerRecord.builder().value("null key").timestamp(APPEND_TIME + 5).build(),
+        ProducerRecord.builder().key("null value").timestamp(APPEND_TIME + 10).build(),
+        ProducerRecord.builder().key("empty value").value(new byte[0]).timestamp(APPEND_TIME + 11).build(),
+        ProducerRecord.builder().key(new byte[0]).value("empty key").timestamp(APPEND_TIME + 12).build(),
+        ProducerRecord.builder().key(new byte[0]).value(new byte[0]).timestamp(APPEND_TIME + 12).build(),
+        ProducerRecord.builder().timestamp(APPEND_TIME + 13).build(), // null key and null value
+        ProducerRecord.builder().key("headers").value("v")
             .header("trace-id", "abc")
             .header("null-value", (byte[]) null)
             .header("empty-value", new byte[0])
             .header("", "empty key")
             .header("trace-id", "duplicate keys keep their order")
             .timestamp(APPEND_TIME + 20).build(),
-        Record.builder().key("unicode").value("v")
+        ProducerRecord.builder().key("unicode").value("v")
             .header("cl\u00e9", "2 bytes")
             .header("\u65e5\u672c", "3 bytes")
             .header("rocket-" + SUPPLEMENTARY, "4 bytes")
             .header(SUPPLEMENTARY + SUPPLEMENTARY, new byte[] {(byte) 0xff, 0})
             .timestamp(APPEND_TIME + 21).build(),
         // Out of order: deltas from the base timestamp are negative.
-        Record.builder().key("earlier").value("v").timestamp(APPEND_TIME - 1).build(),
-        Record.builder().key("much earlier").value("v").timestamp(APPEND_TIME - 86_400_000L).build(),
-        Record.builder().key("epoch zero").value("v").timestamp(0).build(),
-        Record.builder().key("binary").value(new byte[] {0, (byte) 0x80, (byte) 0xff, 0x7f})
+        ProducerRecord.builder().key("earlier").value("v").timestamp(APPEND_TIME - 1).build(),
+        ProducerRecord.builder().key("much earlier").value("v").timestamp(APPEND_TIME - 86_400_000L).build(),
+        ProducerRecord.builder().key("epoch zero").value("v").timestamp(0).build(),
+        ProducerRecord.builder().key("binary").value(new byte[] {0, (byte) 0x80, (byte) 0xff, 0x7f})
             .timestamp(APPEND_TIME + 200_000).build());
   }
 
@@ -81,7 +81,7 @@ class KafkaCompatibilityTest {
 
   @Test
   void encode_mixedRecords_kafkaReadsOneValidBatchWithSameHeader() {
-    List<Record> records = mixedRecords();
+    List<ProducerRecord> records = mixedRecords();
     ByteBuffer batch = Batches.encode(records, BASE_OFFSET, EPOCH, APPEND_TIME);
 
     RecordBatch kafka = onlyBatch(batch);
@@ -108,14 +108,14 @@ class KafkaCompatibilityTest {
 
   @Test
   void encode_mixedRecords_kafkaReadsSameRecords() {
-    List<Record> records = mixedRecords();
+    List<ProducerRecord> records = mixedRecords();
     ByteBuffer batch = Batches.encode(records, BASE_OFFSET, EPOCH, APPEND_TIME);
     assertEquals(Batches.expected(records, BASE_OFFSET, APPEND_TIME), Batches.kafkaView(onlyBatch(batch)));
   }
 
   @Test
   void encode_headerKeysWithSupplementaryCharacter_kafkaReadsSameKeys() {
-    List<Record> records = mixedRecords();
+    List<ProducerRecord> records = mixedRecords();
     RecordBatch kafka = onlyBatch(Batches.encode(records, BASE_OFFSET, EPOCH, APPEND_TIME));
     List<String> keys = new ArrayList<>();
     for (org.apache.kafka.common.record.Record r : kafka) {
@@ -130,9 +130,9 @@ class KafkaCompatibilityTest {
 
   @Test
   void encode_nullsAndEmpties_kafkaTellsThemApart() {
-    List<Record> records = List.of(
-        Record.builder().timestamp(1).build(),
-        Record.builder().key(new byte[0]).value(new byte[0]).timestamp(1).build());
+    List<ProducerRecord> records = List.of(
+        ProducerRecord.builder().timestamp(1).build(),
+        ProducerRecord.builder().key(new byte[0]).value(new byte[0]).timestamp(1).build());
     List<org.apache.kafka.common.record.Record> kafka = new ArrayList<>();
     onlyBatch(Batches.encode(records, 0)).forEach(kafka::add);
     assertFalse(kafka.get(0).hasKey());
@@ -145,10 +145,10 @@ class KafkaCompatibilityTest {
 
   @Test
   void encode_recordsWithoutTimestamp_kafkaSeesAppendTime() {
-    List<Record> records = List.of(
-        Record.of("a", "1"),
-        Record.builder().key("b").value("2").timestamp(APPEND_TIME - 50).build(),
-        Record.of("c", "3"));
+    List<ProducerRecord> records = List.of(
+        ProducerRecord.of("a", "1"),
+        ProducerRecord.builder().key("b").value("2").timestamp(APPEND_TIME - 50).build(),
+        ProducerRecord.of("c", "3"));
     RecordBatch kafka = onlyBatch(Batches.encode(records, 0, EPOCH, APPEND_TIME));
     List<Long> timestamps = new ArrayList<>();
     kafka.forEach(r -> timestamps.add(r.timestamp()));
@@ -158,12 +158,12 @@ class KafkaCompatibilityTest {
 
   @Test
   void encode_timestampsOutOfOrder_kafkaSeesEachTimestampAndTheMaximum() {
-    List<Record> records = List.of(
-        Record.builder().value("a").timestamp(5_000).build(),
-        Record.builder().value("b").timestamp(4_000).build(),
-        Record.builder().value("c").timestamp(9_000).build(),
-        Record.builder().value("d").timestamp(0).build(),
-        Record.builder().value("e").timestamp(Long.MAX_VALUE).build());
+    List<ProducerRecord> records = List.of(
+        ProducerRecord.builder().value("a").timestamp(5_000).build(),
+        ProducerRecord.builder().value("b").timestamp(4_000).build(),
+        ProducerRecord.builder().value("c").timestamp(9_000).build(),
+        ProducerRecord.builder().value("d").timestamp(0).build(),
+        ProducerRecord.builder().value("e").timestamp(Long.MAX_VALUE).build());
     ByteBuffer batch = Batches.encode(records, 0);
     RecordBatch kafka = onlyBatch(batch);
     kafka.ensureValid();
@@ -180,10 +180,10 @@ class KafkaCompatibilityTest {
     for (int i = 0; i < value.length; i++) {
       value[i] = (byte) (i * 31 + (i >>> 8));
     }
-    List<Record> records = List.of(
-        Record.builder().key("small").value("before").timestamp(1).build(),
-        Record.builder().key("big").value(value).timestamp(2).header("h", "x").build(),
-        Record.builder().key("small").value("after").timestamp(3).build());
+    List<ProducerRecord> records = List.of(
+        ProducerRecord.builder().key("small").value("before").timestamp(1).build(),
+        ProducerRecord.builder().key("big").value(value).timestamp(2).header("h", "x").build(),
+        ProducerRecord.builder().key("small").value("after").timestamp(3).build());
     ByteBuffer batch = Batches.encode(records, 42, EPOCH, APPEND_TIME);
     RecordBatch kafka = onlyBatch(batch);
     kafka.ensureValid();
@@ -195,14 +195,14 @@ class KafkaCompatibilityTest {
 
   @Test
   void encode_noLeaderEpoch_kafkaSeesNoPartitionLeaderEpoch() {
-    RecordBatch kafka = onlyBatch(Batches.encode(List.of(Record.of("k", "v")), 0,
+    RecordBatch kafka = onlyBatch(Batches.encode(List.of(ProducerRecord.of("k", "v")), 0,
         RecordBatchDescriptor.NO_PARTITION_LEADER_EPOCH, APPEND_TIME));
     assertEquals(RecordBatch.NO_PARTITION_LEADER_EPOCH, kafka.partitionLeaderEpoch());
   }
 
   @Test
   void encode_atNonZeroBufferPosition_writesBatchThereAndKafkaReadsIt() {
-    List<Record> records = mixedRecords();
+    List<ProducerRecord> records = mixedRecords();
     int size = (int) RecordBatchEncoder.batchSize(records, APPEND_TIME);
     ByteBuffer buf = ByteBuffer.allocate(17 + size + 5);
     buf.position(17);
@@ -218,7 +218,7 @@ class KafkaCompatibilityTest {
   @Test
   void encode_largeBaseOffset_kafkaSeesSameOffsets() {
     long base = Long.MAX_VALUE - 100;
-    RecordBatch kafka = onlyBatch(Batches.encode(List.of(Record.of("a", "1"), Record.of("b", "2")), base));
+    RecordBatch kafka = onlyBatch(Batches.encode(List.of(ProducerRecord.of("a", "1"), ProducerRecord.of("b", "2")), base));
     assertEquals(base, kafka.baseOffset());
     assertEquals(base + 1, kafka.lastOffset());
   }
@@ -227,7 +227,7 @@ class KafkaCompatibilityTest {
 
   @Test
   void decode_kafkaBatchOfMixedRecords_returnsIdenticalRecords() {
-    List<Record> records = mixedRecords();
+    List<ProducerRecord> records = mixedRecords();
     ByteBuffer batch = Batches.kafkaBatch(records, BASE_OFFSET, EPOCH);
     assertEquals(batch.remaining(), BatchValidator.ensureValid(batch, 0, batch.remaining(), "kafka", 0));
     assertEquals(Batches.expectedFromKafka(records, BASE_OFFSET), Batches.decode(batch));
@@ -235,7 +235,7 @@ class KafkaCompatibilityTest {
 
   @Test
   void decode_kafkaBatchWithoutLeaderEpoch_returnsIdenticalRecordsAndNoEpoch() {
-    List<Record> records = mixedRecords();
+    List<ProducerRecord> records = mixedRecords();
     ByteBuffer batch = Batches.kafkaBatch(records, 0, RecordBatch.NO_PARTITION_LEADER_EPOCH);
     BatchValidator.ensureValid(batch, 0, batch.remaining(), "kafka", 0);
     assertEquals(RecordBatchDescriptor.NO_PARTITION_LEADER_EPOCH,
@@ -245,7 +245,7 @@ class KafkaCompatibilityTest {
 
   @Test
   void decode_kafkaBatchHeader_fieldsReadAsKafkaWroteThem() {
-    List<Record> records = mixedRecords();
+    List<ProducerRecord> records = mixedRecords();
     ByteBuffer batch = Batches.kafkaBatch(records, BASE_OFFSET, EPOCH);
     RecordBatch kafka = onlyBatch(batch);
     assertAll(
@@ -266,8 +266,8 @@ class KafkaCompatibilityTest {
 
   @Test
   void decode_kafkaRecordWithoutTimestamp_returnsMinusOneAsKafkaStoresIt() {
-    List<Record> records = List.of(Record.of("a", "1"),
-        Record.builder().key("b").value("2").timestamp(APPEND_TIME).build());
+    List<ProducerRecord> records = List.of(ProducerRecord.of("a", "1"),
+        ProducerRecord.builder().key("b").value("2").timestamp(APPEND_TIME).build());
     ByteBuffer batch = Batches.kafkaBatch(records, 0, EPOCH);
     BatchValidator.ensureValid(batch, 0, batch.remaining(), "kafka", 0);
     List<LogRecord> decoded = Batches.decode(batch);
@@ -280,8 +280,8 @@ class KafkaCompatibilityTest {
     byte[] value = new byte[1 << 20];
     Arrays.fill(value, (byte) 'x');
     value[value.length - 1] = 'y';
-    List<Record> records = List.of(Record.builder().key("big").value(value).timestamp(1).build(),
-        Record.builder().key("after").timestamp(2).build());
+    List<ProducerRecord> records = List.of(ProducerRecord.builder().key("big").value(value).timestamp(1).build(),
+        ProducerRecord.builder().key("after").timestamp(2).build());
     ByteBuffer batch = Batches.kafkaBatch(records, 5, EPOCH);
     BatchValidator.ensureValid(batch, 0, batch.remaining(), "kafka", 0);
     assertEquals(Batches.expectedFromKafka(records, 5), Batches.decode(batch));
@@ -290,9 +290,9 @@ class KafkaCompatibilityTest {
 
   @Test
   void decode_kafkaLogAppendTimeBatch_returnsLogAppendTimeForEveryRecord() {
-    List<Record> records = List.of(
-        Record.builder().value("a").timestamp(10).build(),
-        Record.builder().value("b").timestamp(20).build());
+    List<ProducerRecord> records = List.of(
+        ProducerRecord.builder().value("a").timestamp(10).build(),
+        ProducerRecord.builder().value("b").timestamp(20).build());
     long logAppendTime = APPEND_TIME + 123;
     ByteBuffer batch = Batches.kafkaBatch(records, 0, EPOCH, Compression.NONE,
         TimestampType.LOG_APPEND_TIME, logAppendTime);
@@ -307,11 +307,11 @@ class KafkaCompatibilityTest {
 
   @Test
   void decode_kafkaIdempotentBatch_returnsIdenticalRecords() {
-    List<Record> records = mixedRecords();
+    List<ProducerRecord> records = mixedRecords();
     MemoryRecordsBuilder builder = MemoryRecords.idempotentBuilder(ByteBuffer.allocate(256),
         Compression.NONE, 300L, 9876L, (short) 3, 55);
     for (int i = 0; i < records.size(); i++) {
-      Record r = records.get(i);
+      ProducerRecord r = records.get(i);
       builder.appendWithOffset(300L + i, r.timestamp(), r.key(), r.value(), Batches.kafkaHeaders(r.headers()));
     }
     ByteBuffer batch = Batches.copy(builder.build().buffer());
@@ -349,14 +349,14 @@ class KafkaCompatibilityTest {
 
   @Test
   void encode_singleRecord_isByteForByteWhatKafkaWrites() {
-    assertSameBytes(List.of(Record.builder().key("k").value("v").timestamp(APPEND_TIME).build()), 0, 0);
-    assertSameBytes(List.of(Record.builder().timestamp(0).build()), 0, 0);
+    assertSameBytes(List.of(ProducerRecord.builder().key("k").value("v").timestamp(APPEND_TIME).build()), 0, 0);
+    assertSameBytes(List.of(ProducerRecord.builder().timestamp(0).build()), 0, 0);
   }
 
   /** Header keys are written as String.getBytes(UTF_8) writes them: an unpaired surrogate is '?'. */
   @Test
   void encode_headerKeysWithUnpairedSurrogates_kafkaReadsThemAsQuestionMarks() {
-    List<Record> records = List.of(Record.builder().value("v").timestamp(1)
+    List<ProducerRecord> records = List.of(ProducerRecord.builder().value("v").timestamp(1)
         .header("lone-high-\ud83d", "1")
         .header("\ude80-lone-low", "2")
         .header("\ud83d\ud83d\ude80", "3")
@@ -379,7 +379,7 @@ class KafkaCompatibilityTest {
    */
   @Test
   void decode_kafkaBatchWithUnpairedSurrogateHeaderKey_throwsCorruptRecordAsKafkaDoes() {
-    List<Record> records = List.of(Record.builder().value("v").timestamp(1).header("a\ud83d", "x").build());
+    List<ProducerRecord> records = List.of(ProducerRecord.builder().value("v").timestamp(1).header("a\ud83d", "x").build());
     ByteBuffer batch = Batches.kafkaBatch(records, 0, EPOCH);
     RecordBatch kafka = onlyBatch(batch);
     kafka.ensureValid(); // the CRC is over what was written, so it matches
@@ -451,7 +451,7 @@ class KafkaCompatibilityTest {
 
   @Test
   void recover_kafkaGzipBatchAfterPlainOne_stopsAtCompressedBatch() throws Exception {
-    ByteBuffer plain = Batches.kafkaBatch(List.of(Record.builder().value("a").timestamp(1).build()), 0, 0);
+    ByteBuffer plain = Batches.kafkaBatch(List.of(ProducerRecord.builder().value("a").timestamp(1).build()), 0, 0);
     ByteBuffer gzip = compressedBatch(CompressionType.GZIP, 1);
     ByteBuffer log = Batches.concat(List.of(plain, gzip));
     BatchScanner.ScanResult result = BatchScanner.recover(PositionalReader.of(log), 0, log.limit(), 0,
@@ -481,7 +481,7 @@ class KafkaCompatibilityTest {
   }
 
   /** Samsa's encoder and Kafka's builder, given the same records, write the same bytes. */
-  private static void assertSameBytes(List<Record> records, long baseOffset, int epoch) {
+  private static void assertSameBytes(List<ProducerRecord> records, long baseOffset, int epoch) {
     byte[] kafka = Batches.bytes(Batches.kafkaBatch(records, baseOffset, epoch));
     byte[] samsa = Batches.bytes(Batches.encode(records, baseOffset, epoch, APPEND_TIME));
     if (!Arrays.equals(kafka, samsa)) {
@@ -517,9 +517,9 @@ class KafkaCompatibilityTest {
   }
 
   private static ByteBuffer compressedBatch(CompressionType type, long baseOffset) {
-    List<Record> records = List.of(
-        Record.builder().key("k").value("a value that compresses, a value that compresses").timestamp(1).build(),
-        Record.builder().key("k").value("a value that compresses, a value that compresses").timestamp(2).build());
+    List<ProducerRecord> records = List.of(
+        ProducerRecord.builder().key("k").value("a value that compresses, a value that compresses").timestamp(1).build(),
+        ProducerRecord.builder().key("k").value("a value that compresses, a value that compresses").timestamp(2).build());
     ByteBuffer batch = Batches.kafkaBatch(records, baseOffset, 0, Compression.of(type).build(),
         TimestampType.CREATE_TIME, RecordBatch.NO_TIMESTAMP);
     RecordBatch kafka = onlyBatch(batch);

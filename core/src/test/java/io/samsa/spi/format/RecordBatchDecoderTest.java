@@ -12,7 +12,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.samsa.CorruptRecordException;
 import io.samsa.LogRecord;
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +27,11 @@ class RecordBatchDecoderTest {
   private static final byte[] K = "k".getBytes(UTF_8);
   private static final byte[] V = "v".getBytes(UTF_8);
 
-  private static final List<Record> RECORDS = List.of(
-      Record.builder().key("a").value("1").timestamp(APPEND_TIME + 30).header("h", "x").build(),
-      Record.builder().key("b").value("2").timestamp(APPEND_TIME + 10).build(),
-      Record.builder().key("c").value("3").timestamp(APPEND_TIME + 20).header("n", (byte[]) null).build(),
-      Record.builder().key("d").timestamp(APPEND_TIME + 40).build());
+  private static final List<ProducerRecord> RECORDS = List.of(
+      ProducerRecord.builder().key("a").value("1").timestamp(APPEND_TIME + 30).header("h", "x").build(),
+      ProducerRecord.builder().key("b").value("2").timestamp(APPEND_TIME + 10).build(),
+      ProducerRecord.builder().key("c").value("3").timestamp(APPEND_TIME + 20).header("n", (byte[]) null).build(),
+      ProducerRecord.builder().key("d").timestamp(APPEND_TIME + 40).build());
 
   // --- reading --------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -107,6 +107,6 @@ class RecordBatchEncoderTest {
   void encode_littleEndianBuffer_throwsIllegalArgument() {
     ByteBuffer le = ByteBuffer.allocate(200).order(ByteOrder.LITTLE_ENDIAN);
     assertThrows(IllegalArgumentException.class,
-        () -> RecordBatchEncoder.encode(le, List.of(Record.of("k", "v")), 0, 0, APPEND_TIME));
+        () -> RecordBatchEncoder.encode(le, List.of(ProducerRecord.of("k", "v")), 0, 0, APPEND_TIME));
   }
 }

@@ -82,6 +82,9 @@ final class FilePartitionStore implements PartitionStore {
     List<Segment> segments = new ArrayList<>();
     for (long base : bases) {
       FileSegment s = FileSegment.open(io, dir, base, options, open::remove);
+      if (base != bases.last()) {
+        s.markSealed(); // only the last segment takes appends
+      }
       open.add(s);
       segments.add(s);
     }

@@ -62,7 +62,7 @@ final class FileSegment implements Segment {
   private volatile long maxTimestamp = -1;
   private long offsetOfMaxTimestamp = -1;
   private long bytesSinceIndexEntry;
-  private boolean sealed;
+  private boolean sealed; // guarded by lock
   private boolean closed;
 
   private FileSegment(FileIO io, Path dir, long baseOffset, SegmentOptions options, FileChannel log,
@@ -243,22 +243,20 @@ final class FileSegment implements Segment {
       return BatchSlice.empty(limit);
     }
     ensureIndexesLoaded();
-    long hint = offsetIndex.lookup(startOffset - baseOffset);
-    BatchSlice slice = scan(hint, limit, startOffset, endOffset, maxBytes);
-    if (slice == null) {
-      LOG.log(Level.WARNING, "{0}: index entry at position {1} does not lead to offset {2}; scanning the log",
-          name(), hint, startOffset);
-      slice = scan(0, limit, startOffset, endOffset, maxBytes);
+    int entry = offsetIndex.floorEntry(startOffset - baseOffset);
+    BatchScanner.Range r = null;
+    if (entry >= 0) {
+      r = BatchScanner.locate(log::read, name(), offsetIndex.positionOf(entry),
+          baseOffset + offsetIndex.relativeOffsetOf(entry), baseOffset, limit, startOffset, endOffset,
+          maxBytes);
+      if (r == null) {
+        LOG.log(Level.WARNING, "{0}: index entry {1} does not match the log; scanning from the start",
+            name(), entry);
+      }
     }
-    return slice == null ? BatchSlice.empty(limit) : slice;
-  }
-
-  /** The slice for a read, scanning from {@code from}; null if {@code from} overshot the offset. */
-  private BatchSlice scan(long from, long limit, long startOffset, long endOffset, int maxBytes)
-      throws IOException {
-    BatchScanner.Range r = BatchScanner.locate(log::read, from, limit, startOffset, endOffset, maxBytes);
     if (r == null) {
-      return null;
+      r = BatchScanner.locate(log::read, name(), 0, -1, baseOffset, limit, startOffset, endOffset,
+          maxBytes);
     }
     return r.size() == 0 ? BatchSlice.empty(r.position()) : new FileSlice(log, r.position(), r.size());
   }
@@ -275,9 +273,18 @@ final class FileSegment implements Segment {
   @Override
   public void flush() throws IOException {
     log.force(false);
-    if (sealed) {
-      offsetIndex.force();
-      timeIndex.force();
+    synchronized (lock) { // may run alongside seal(), which writes the indexes
+      if (sealed) {
+        offsetIndex.force();
+        timeIndex.force();
+      }
+    }
+  }
+
+  /** Marks a segment loaded from disk that is not the last one as sealed. */
+  void markSealed() {
+    synchronized (lock) {
+      sealed = true;
     }
   }
 

@@ -22,10 +22,10 @@ final class OffsetIndex extends IndexFile {
   }
 
   /**
-   * The position of the last entry whose relative offset is at most {@code relativeOffset}, or 0
-   * if none: the batch holding the offset starts there or later.
+   * The number of the last entry whose relative offset is at most {@code relativeOffset}, or -1
+   * if none: the batch holding the offset starts at that entry's position or later.
    */
-  int lookup(long relativeOffset) {
+  int floorEntry(long relativeOffset) {
     int n = count();
     ByteBuffer e = entries();
     int lo = 0;
@@ -40,7 +40,21 @@ final class OffsetIndex extends IndexFile {
         hi = mid - 1;
       }
     }
-    return found < 0 ? 0 : OffsetIndexDescriptor.position(e, found);
+    return found;
+  }
+
+  /** The position of the last entry at or below {@code relativeOffset}, or 0. */
+  int lookup(long relativeOffset) {
+    int entry = floorEntry(relativeOffset);
+    return entry < 0 ? 0 : OffsetIndexDescriptor.position(entries(), entry);
+  }
+
+  int relativeOffsetOf(int entry) {
+    return OffsetIndexDescriptor.relativeOffset(entries(), entry);
+  }
+
+  int positionOf(int entry) {
+    return OffsetIndexDescriptor.position(entries(), entry);
   }
 
   /** The position of the last entry, or 0 if there is none. */

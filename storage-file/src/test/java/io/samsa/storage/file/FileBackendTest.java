@@ -13,7 +13,7 @@ import io.samsa.Log;
 import io.samsa.LogRecord;
 import io.samsa.LogStore;
 import io.samsa.ReadResult;
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import io.samsa.RecoveryReport;
 import io.samsa.StorageException;
 import io.samsa.TopicConfig;
@@ -55,10 +55,10 @@ class FileBackendTest {
     return Samsa.builder(dir).scheduler(Scheduler.disabled()).open();
   }
 
-  private static List<Record> records(int from, int count) {
-    List<Record> list = new ArrayList<>();
+  private static List<ProducerRecord> records(int from, int count) {
+    List<ProducerRecord> list = new ArrayList<>();
     for (int i = from; i < from + count; i++) {
-      list.add(Record.of("key-" + i, "value-" + i));
+      list.add(ProducerRecord.of("key-" + i, "value-" + i));
     }
     return list;
   }
@@ -184,6 +184,42 @@ class FileBackendTest {
       assertThrows(CorruptRecordException.class,
           () -> log.transferTo(5, 1 << 20, FileChannel.open(dir.resolve("x"), StandardOpenOption.CREATE,
               StandardOpenOption.WRITE)));
+    }
+  }
+
+  /** The CRC does not cover a batch's base offset: offsets are checked for sequence instead. */
+  @Test
+  public void flippedBaseOffsetInAClosedLog_isNeverServedAtShiftedOffsets() throws IOException {
+    try (LogStore store = open()) {
+      store.createTopic("orders", 1, config());
+      Log log = store.log(TP);
+      log.append(records(0, 5));
+      log.append(records(5, 5));
+      log.roll();
+      log.append(records(10, 5));
+    }
+    Path file = dir.resolve("orders-0").resolve("00000000000000000000.log");
+    for (int batch = 0; batch < 2; batch++) {
+      byte[] original = Files.readAllBytes(file);
+      byte[] bytes = original.clone();
+      int at = batch == 0 ? 0 : ByteBuffer.wrap(bytes).getInt(RecordBatchDescriptor.LENGTH_OFFSET) + 12;
+      bytes[at + 7] ^= 0x01; // the lowest bit of the batch's base offset
+      Files.write(file, bytes);
+      try (LogStore store = open()) {
+        Log log = store.log(TP);
+        for (long offset = 0; offset < 10; offset++) {
+          try {
+            for (LogRecord r : log.read(offset, 1 << 20)) {
+              assertArrayEquals(("value-" + r.offset()).getBytes(StandardCharsets.UTF_8), r.value(),
+                  "record served under offset " + r.offset());
+            }
+          } catch (CorruptRecordException expected) {
+            assertTrue(expected.reason().contains("offset"), expected.reason());
+          }
+        }
+        assertEquals(5, log.read(10, 1 << 20).size(), "the next segment is unaffected");
+      }
+      Files.write(file, original);
     }
   }
 

@@ -94,7 +94,8 @@ final class MemorySegment implements Segment {
   public BatchSlice read(long startOffset, long endOffset, int maxBytes) throws IOException {
     disk.checkAlive(generation);
     SegmentData.Content c = data.content();
-    BatchScanner.Range r = BatchScanner.locate(bytes(c), 0, c.length(), startOffset, endOffset, maxBytes);
+    BatchScanner.Range r = BatchScanner.locate(bytes(c), name(), 0, -1, data.baseOffset, c.length(),
+        startOffset, endOffset, maxBytes);
     return BatchSlice.of(ByteBuffer.wrap(c.bytes(), (int) r.position(), r.size()), r.position());
   }
 

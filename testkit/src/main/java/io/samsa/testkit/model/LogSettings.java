@@ -9,6 +9,7 @@ import java.time.Duration;
  * retention happen within a few dozen steps.
  *
  * @param flushMessages 0 for never, 1 for every append, n for every n records
+ * @param flushMs 0 for no time-based flush, else the interval of background flushes
  */
 public record LogSettings(
     int segmentBytes,
@@ -17,7 +18,8 @@ public record LogSettings(
     long retentionBytes,
     long retentionMs,
     long segmentMs,
-    int flushMessages) {
+    int flushMessages,
+    long flushMs) {
 
   public TopicConfig topicConfig() {
     return TopicConfig.builder()
@@ -27,7 +29,12 @@ public record LogSettings(
         .retentionBytes(retentionBytes)
         .retentionTime(retentionMs == Long.MAX_VALUE ? TopicConfig.FOREVER : Duration.ofMillis(retentionMs))
         .segmentAge(Duration.ofMillis(segmentMs))
-        .flushPolicy(flushMessages == 0 ? FlushPolicy.never() : FlushPolicy.everyMessages(flushMessages))
+        .flushPolicy(flushPolicy())
         .build();
+  }
+
+  private FlushPolicy flushPolicy() {
+    FlushPolicy byCount = flushMessages == 0 ? FlushPolicy.never() : FlushPolicy.everyMessages(flushMessages);
+    return flushMs == 0 ? byCount : byCount.orEvery(Duration.ofMillis(flushMs));
   }
 }

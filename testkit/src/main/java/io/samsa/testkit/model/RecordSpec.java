@@ -1,7 +1,7 @@
 package io.samsa.testkit.model;
 
 import io.samsa.Header;
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -20,9 +20,9 @@ public record RecordSpec(byte[] key, byte[] value, Long timestampShift, List<Hea
     headers = List.copyOf(headers);
   }
 
-  Record toRecord(long now) {
-    return Record.builder().key(key).value(value)
-        .timestamp(timestampShift == null ? Record.NO_TIMESTAMP : now + timestampShift)
+  ProducerRecord toRecord(long now) {
+    return ProducerRecord.builder().key(key).value(value)
+        .timestamp(timestampShift == null ? ProducerRecord.NO_TIMESTAMP : now + timestampShift)
         .headers(headers).build();
   }
 

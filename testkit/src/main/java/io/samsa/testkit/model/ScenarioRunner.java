@@ -7,7 +7,7 @@ import io.samsa.LogRecord;
 import io.samsa.LogStore;
 import io.samsa.OffsetOutOfRangeException;
 import io.samsa.ReadResult;
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import io.samsa.RecordTooLargeException;
 import io.samsa.RecoveryReport;
 import io.samsa.SegmentInfo;
@@ -151,7 +151,7 @@ public final class ScenarioRunner implements AutoCloseable {
 
   private void append(Action.Append a) {
     long now = clock.millis();
-    List<Record> records = new ArrayList<>();
+    List<ProducerRecord> records = new ArrayList<>();
     for (RecordSpec spec : a.records()) {
       records.add(spec.toRecord(now));
     }
@@ -167,12 +167,13 @@ public final class ScenarioRunner implements AutoCloseable {
       return;
     }
     AppendResult r = log.append(records);
+    model.batches.add(new Batch(r.baseOffset(), r.lastOffset(), size));
     Check.equal(model.end(), r.baseOffset(), "base offset of the append");
     Check.equal(model.end() + records.size() - 1, r.lastOffset(), "last offset of the append");
     Check.equal(now, r.appendTimeMs(), "append time");
     for (int i = 0; i < records.size(); i++) {
-      Record rec = records.get(i);
-      long ts = rec.timestamp() == Record.NO_TIMESTAMP ? now : rec.timestamp();
+      ProducerRecord rec = records.get(i);
+      long ts = rec.timestamp() == ProducerRecord.NO_TIMESTAMP ? now : rec.timestamp();
       model.records.add(new LogRecord(r.baseOffset() + i, ts, rec.key(), rec.value(), rec.headers()));
     }
     long every = config.flushPolicy().messages();
@@ -198,6 +199,19 @@ public final class ScenarioRunner implements AutoCloseable {
         + " returned nothing");
     compare(offset, result.records());
     Check.equal(offset + result.size(), result.nextOffset(), "next offset");
+    Check.equal(model.readSize(offset, r.maxBytes(), segmentEnd(offset)), (long) result.sizeInBytes(),
+        "bytes read from " + offset + " with maxBytes " + r.maxBytes());
+  }
+
+  /** Where the segment holding {@code offset} ends, by the log's own segment list. */
+  private long segmentEnd(long offset) {
+    List<SegmentInfo> segments = log.segments();
+    for (SegmentInfo s : segments) {
+      if (s.baseOffset() <= offset && offset < s.nextOffset()) {
+        return s.nextOffset();
+      }
+    }
+    throw new AssertionError("no segment holds offset " + offset + ": " + segments);
   }
 
   private void readOutOfRange(Action.ReadOutOfRange r) {
@@ -239,6 +253,8 @@ public final class ScenarioRunner implements AutoCloseable {
     }
     Check.that(!records.isEmpty(), "transferTo at " + offset + " sent no batch");
     compare(firstBase, records);
+    Check.equal(model.readSize(offset, t.maxBytes(), segmentEnd(offset)), written,
+        "bytes transferred from " + offset + " with maxBytes " + t.maxBytes());
   }
 
   private void reader(Action.Reader r) {
@@ -285,7 +301,7 @@ public final class ScenarioRunner implements AutoCloseable {
 
   private void retention(Action.Retention r) {
     clock.advance(Duration.ofMillis(r.advanceMillis()));
-    List<SegmentInfo> before = log.segments();
+    List<SegmentInfo> before = modelSegments(log.segments());
     int expected = RetentionRule.deletable(before, config, clock.millis(), model.logStart);
     int deleted = log.applyRetention();
     Check.equal(expected, deleted, "segments deleted by retention (before: " + before + ")");
@@ -365,9 +381,18 @@ public final class ScenarioRunner implements AutoCloseable {
       long next = last ? model.end() : segments.get(i + 1).baseOffset();
       Check.equal(next, s.nextOffset(), "next offset of segment " + i + " (segments " + segments + ")");
       Check.that(last || s.nextOffset() > s.baseOffset(), "empty sealed segment " + s);
-      Check.that(s.sizeInBytes() >= 0 && (s.nextOffset() > s.baseOffset()) == (s.sizeInBytes() > 0),
-          "size of segment " + s + " does not match its offsets");
+      Check.equal(model.segment(s.baseOffset(), next, last), s, "segment " + i
+          + " as the model computes it (size from the batches, largest timestamp from the records)");
     }
+  }
+
+  /** The log's segment boundaries with the sizes and timestamps the model computes for them. */
+  private List<SegmentInfo> modelSegments(List<SegmentInfo> segments) {
+    List<SegmentInfo> out = new ArrayList<>();
+    for (SegmentInfo s : segments) {
+      out.add(model.segment(s.baseOffset(), s.nextOffset(), s.active()));
+    }
+    return out;
   }
 
   /** Reads the whole log and compares every record with the model. */
@@ -424,9 +449,13 @@ public final class ScenarioRunner implements AutoCloseable {
     }
   }
 
+  /** A batch the store should hold: its offsets and its encoded size. */
+  private record Batch(long base, long last, long size) {}
+
   /** What the store should hold. */
   private static final class LogModel {
     final List<LogRecord> records = new ArrayList<>(); // index is the offset
+    final List<Batch> batches = new ArrayList<>();
     long logStart;
     long durable;
     long unflushed;
@@ -435,9 +464,64 @@ public final class ScenarioRunner implements AutoCloseable {
       return records.size();
     }
 
+    /** Removes every record at or after {@code offset}; a batch cut inside is re-encoded. */
     void truncate(long offset) {
+      while (!batches.isEmpty() && batches.get(batches.size() - 1).base() >= offset) {
+        batches.remove(batches.size() - 1);
+      }
+      if (!batches.isEmpty() && batches.get(batches.size() - 1).last() >= offset) {
+        Batch cut = batches.remove(batches.size() - 1);
+        List<ProducerRecord> kept = new ArrayList<>();
+        for (long o = cut.base(); o < offset; o++) {
+          kept.add(records.get((int) o).toProducerRecord());
+        }
+        batches.add(new Batch(cut.base(), offset - 1, RecordBatchEncoder.batchSize(kept, 0)));
+      }
       records.subList((int) offset, records.size()).clear();
       durable = Math.min(durable, offset);
+    }
+
+    /** The batch holding {@code offset}. */
+    Batch batchOf(long offset) {
+      for (Batch b : batches) {
+        if (b.base() <= offset && offset <= b.last()) {
+          return b;
+        }
+      }
+      throw new AssertionError("the model holds no batch for offset " + offset);
+    }
+
+    /** What a segment spanning {@code [base, next)} should report. */
+    SegmentInfo segment(long base, long next, boolean active) {
+      long size = 0;
+      for (Batch b : batches) {
+        if (b.base() >= base && b.base() < next) {
+          size += b.size();
+        }
+      }
+      long max = -1;
+      for (long o = base; o < next; o++) {
+        max = Math.max(max, records.get((int) o).timestamp());
+      }
+      return new SegmentInfo(base, next, size, max, active);
+    }
+
+    /**
+     * The bytes a read from {@code offset} should return: the batch holding it, then the next
+     * batches of the same segment while they fit in {@code maxBytes}.
+     */
+    long readSize(long offset, int maxBytes, long segmentEnd) {
+      Batch first = batchOf(offset);
+      long size = first.size();
+      for (Batch b : batches) {
+        if (b.base() > first.base() && b.base() < segmentEnd) {
+          if (size + b.size() > maxBytes) {
+            break;
+          }
+          size += b.size();
+        }
+      }
+      return size;
     }
 
     void flushed() {

@@ -8,7 +8,7 @@ import io.samsa.LogReader;
 import io.samsa.LogRecord;
 import io.samsa.OffsetOutOfRangeException;
 import io.samsa.ReadResult;
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import io.samsa.RecordTooLargeException;
 import io.samsa.SamsaException;
 import io.samsa.SegmentInfo;
@@ -34,7 +34,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -51,9 +50,13 @@ import java.util.function.Supplier;
  *       retention, close).
  *   <li>{@code flushLock}: serializes forcing segments to disk and writing the checkpoint, which
  *       may run in the background without blocking appends.
- *   <li>{@code segmentsLock}: readers hold the read side while they use a segment; truncation,
- *       deletion and close take the write side, so no reader ever touches bytes being removed.
+ *   <li>a segment's own cut lock ({@link SegmentHandle}): readers hold its read side while they
+ *       touch the segment's bytes; truncation and close take its write side, and so wait only
+ *       for the in-flight reads of the segments they change.
  * </ol>
+ * Readers take no lock of the partition: they hold a reference to the segment they read ({@link
+ * #hold}). Retention and deletion only drop the log's reference to a segment; the last reader to
+ * let go deletes it. A slow consumer never holds up an append or retention.
  *
  * <h2>Durability</h2>
  * Data is forced by the flush policy, by roll (in the background, for the rolled segment), by
@@ -74,12 +77,19 @@ public final class PartitionLog implements Log {
 
   private final ReentrantLock appendLock = new ReentrantLock();
   private final ReentrantLock flushLock = new ReentrantLock();
-  private final ReentrantReadWriteLock segmentsLock = new ReentrantReadWriteLock();
   private final ReentrantLock signalLock = new ReentrantLock();
   private final Condition appended = signalLock.newCondition();
   private final AtomicInteger waiters = new AtomicInteger();
 
   private volatile SegmentHandle[] segments;
+  /** Handles removed from the list whose last reader has not let go yet. */
+  private final java.util.Set<SegmentHandle> retiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /**
+   * Changes at the start and at the end of every truncation, so that a reader that read it before
+   * holding a segment can tell that a cut overlapped what it read since (a sequence lock).
+   */
+  private volatile long truncations;
+  private final LogReads reads;
   private volatile long logStartOffset;
   private volatile long logEndOffset;
   private volatile long recoveryPoint;
@@ -118,10 +128,23 @@ public final class PartitionLog implements Log {
     List<Segment> loadedSegments = loaded.segments();
     SegmentHandle[] handles = new SegmentHandle[loadedSegments.size()];
     for (int i = 0; i < handles.length; i++) {
-      // What recovery scanned in this process is verified; the rest is checked on first read.
-      handles[i] = new SegmentHandle(loadedSegments.get(i), 0);
+      handles[i] = handle(loadedSegments.get(i));
     }
     this.segments = handles;
+    this.reads = new LogReads(this);
+  }
+
+  /** A handle whose last release deletes the segment (it was removed from the list before). */
+  private SegmentHandle handle(Segment segment) {
+    return new SegmentHandle(segment, h -> {
+      retiring.remove(h);
+      try {
+        h.segment.delete();
+      } catch (IOException e) {
+        // The log start is stored already: the next open deletes what is left.
+        backgroundFailed("delete of " + h.name(), e);
+      }
+    });
   }
 
   /**
@@ -161,12 +184,12 @@ public final class PartitionLog implements Log {
   // Appending
 
   @Override
-  public AppendResult append(Record record) {
+  public AppendResult append(ProducerRecord record) {
     return append(List.of(record));
   }
 
   @Override
-  public AppendResult append(List<Record> records) {
+  public AppendResult append(List<ProducerRecord> records) {
     if (records.isEmpty()) {
       throw new IllegalArgumentException("append needs at least one record: partition=" + tp);
     }
@@ -184,10 +207,12 @@ public final class PartitionLog implements Log {
       long base = logEndOffset;
       long last = base + records.size() - 1;
       ByteBuffer batch = buffers.acquire((int) size);
+      long batchMaxTimestamp;
       try {
         RecordBatchEncoder.encode(batch, records, base, currentEpoch(), now);
         batch.flip();
-        maybeRoll((int) size, last, now);
+        batchMaxTimestamp = RecordBatchDescriptor.maxTimestamp(batch, 0);
+        maybeRoll((int) size, last, batchMaxTimestamp);
         SegmentHandle active = active();
         long before = active.segment.sizeInBytes();
         active.segment.append(batch);
@@ -199,7 +224,7 @@ public final class PartitionLog implements Log {
         buffers.release(batch);
       }
       if (activeSinceMs < 0) {
-        activeSinceMs = now;
+        activeSinceMs = batchMaxTimestamp;
       }
       logEndOffset = last + 1; // publish: readers may now see the batch
       signalAppended();
@@ -216,7 +241,12 @@ public final class PartitionLog implements Log {
         : leaderEpochs.get(leaderEpochs.size() - 1).epoch();
   }
 
-  private void maybeRoll(int batchSize, long lastOffset, long now) throws IOException {
+  /**
+   * Kafka's roll rule: the batch would overflow the segment, or the segment is older than {@code
+   * segment.ms} (measured, as Kafka does, from its first batch's timestamp to the incoming
+   * batch's), or an index is full, or the batch's offsets are too far from the segment base.
+   */
+  private void maybeRoll(int batchSize, long lastOffset, long batchMaxTimestamp) throws IOException {
     SegmentHandle active = active();
     long activeSize = active.segment.sizeInBytes();
     if (activeSize == 0) {
@@ -224,7 +254,7 @@ public final class PartitionLog implements Log {
     }
     TopicConfig cfg = config;
     boolean full = activeSize + batchSize > cfg.segmentBytes();
-    boolean old = activeSinceMs >= 0 && now - activeSinceMs >= cfg.segmentMs();
+    boolean old = activeSinceMs >= 0 && batchMaxTimestamp - activeSinceMs > cfg.segmentMs();
     boolean overflow = lastOffset - active.baseOffset > Integer.MAX_VALUE;
     if (full || old || overflow || active.segment.isFull()) {
       rollLocked();
@@ -273,7 +303,7 @@ public final class PartitionLog implements Log {
     Segment next = store.createSegment(logEndOffset);
     SegmentHandle[] current = segments;
     SegmentHandle[] grown = Arrays.copyOf(current, current.length + 1);
-    grown[current.length] = new SegmentHandle(next, 0);
+    grown[current.length] = handle(next);
     segments = grown;
     activeSinceMs = -1;
     long rolledEnd = next.baseOffset();
@@ -314,6 +344,9 @@ public final class PartitionLog implements Log {
       if (target <= recoveryPoint || closed != null) {
         return;
       }
+      if (failure != null) {
+        throw new StorageException(failure.getMessage(), failure.getCause());
+      }
       SegmentHandle[] snapshot = segments;
       for (int i = 0; i < snapshot.length; i++) {
         long end = i + 1 < snapshot.length ? snapshot[i + 1].baseOffset : Long.MAX_VALUE;
@@ -321,6 +354,10 @@ public final class PartitionLog implements Log {
           try {
             snapshot[i].segment.flush();
           } catch (IOException e) {
+            // After a failed fsync nothing since the last good one can be trusted to be on disk
+            // (the kernel may have dropped the dirty pages): the partition stops here, the
+            // recovery point never moves again, and the next open recovers it.
+            fail("flush of " + snapshot[i].name(), e);
             throw Failures.io("flush", tp, snapshot[i].name(), e);
           }
         }
@@ -399,108 +436,13 @@ public final class PartitionLog implements Log {
   @Override
   public ReadResult read(long offset, int maxBytes) {
     requireMaxBytes(maxBytes);
-    segmentsLock.readLock().lock();
-    try {
-      ensureOpen();
-      long end = checkReadable(offset);
-      if (offset == end) {
-        return new ReadResult(List.of(), offset, end, 0);
-      }
-      SegmentHandle h = floor(segments, offset);
-      BatchSlice slice = h.segment.read(offset, end, maxBytes);
-      ByteBuffer bytes = ByteBuffer.allocate(slice.sizeInBytes());
-      slice.readFully(bytes);
-      bytes.flip();
-      List<LogRecord> records = new ArrayList<>();
-      int valid = checkBatches(h, slice.position(), bytes, offset, records);
-      long next = records.isEmpty() ? offset : records.get(records.size() - 1).offset() + 1;
-      return new ReadResult(records, next, end, valid);
-    } catch (IOException e) {
-      throw Failures.io("read", tp, null, e);
-    } finally {
-      segmentsLock.readLock().unlock();
-    }
-  }
-
-  /**
-   * Checks the batches of a slice (each whole, its CRC, its offsets continuing the last) and, if
-   * {@code out} is given, decodes their records from {@code offset} on. Stops before the first bad
-   * batch, and throws only if that is the first one: a bad batch is never served.
-   *
-   * @return the bytes of good batches
-   */
-  private int checkBatches(SegmentHandle h, long position, ByteBuffer bytes, long offset,
-      List<LogRecord> out) {
-    int at = 0;
-    long expected = -1;
-    while (at < bytes.limit()) {
-      try {
-        int size = io.samsa.spi.format.BatchValidator.ensureValid(bytes, at, bytes.limit() - at,
-            h.name(), position + at);
-        long base = RecordBatchDescriptor.baseOffset(bytes, at);
-        long last = RecordBatchDescriptor.lastOffset(bytes, at);
-        if (expected < 0 ? !(base <= offset && offset <= last) : base != expected) {
-          throw new CorruptRecordException(h.name(), position + at, "unexpected offsets: baseOffset="
-              + base + ", lastOffset=" + last + (expected < 0 ? ", wanted offset=" + offset
-              : ", expected baseOffset=" + expected));
-        }
-        if (out != null) {
-          RecordBatchDecoder.decode(bytes, at, offset, out, h.name(), position + at);
-        }
-        expected = last + 1;
-        at += size;
-      } catch (CorruptRecordException e) {
-        if (at == 0) {
-          throw e;
-        }
-        LOG.log(System.Logger.Level.WARNING, "partition {0}: serving {1} good bytes before a bad batch: {2}",
-            tp, at, e.getMessage());
-        break;
-      }
-    }
-    h.verified(position, position + at);
-    return at;
+    return reads.read(offset, maxBytes);
   }
 
   @Override
   public long transferTo(long offset, int maxBytes, WritableByteChannel target) throws IOException {
     requireMaxBytes(maxBytes);
-    segmentsLock.readLock().lock();
-    try {
-      ensureOpen();
-      long end = checkReadable(offset);
-      if (offset == end) {
-        return 0;
-      }
-      SegmentHandle h = floor(segments, offset);
-      BatchSlice slice;
-      try {
-        slice = h.segment.read(offset, end, maxBytes);
-      } catch (IOException e) {
-        throw Failures.io("read", tp, h.name(), e);
-      }
-      long from = slice.position();
-      if (from + slice.sizeInBytes() <= h.verifiedBytes()) {
-        return slice.writeTo(target); // checked before: zero copy
-      }
-      // Not yet checked in this process: check it once, then send the checked bytes.
-      ByteBuffer bytes = ByteBuffer.allocate(slice.sizeInBytes());
-      try {
-        slice.readFully(bytes);
-      } catch (IOException e) {
-        throw Failures.io("read", tp, h.name(), e);
-      }
-      bytes.flip();
-      int valid = checkBatches(h, from, bytes, offset, null);
-      bytes.limit(valid);
-      long written = 0;
-      while (bytes.hasRemaining()) {
-        written += target.write(bytes);
-      }
-      return written;
-    } finally {
-      segmentsLock.readLock().unlock();
-    }
+    return reads.transferTo(offset, maxBytes, target);
   }
 
   @Override
@@ -511,61 +453,77 @@ public final class PartitionLog implements Log {
 
   @Override
   public OptionalLong offsetForTimestamp(long timestampMs) {
-    segmentsLock.readLock().lock();
-    try {
+    return reads.offsetForTimestamp(timestampMs);
+  }
+
+  /**
+   * A reader's hold on the segment holding {@code offset}: retained and read-locked, so it is
+   * neither deleted nor cut while held; {@code handle} is null when the offset is the log end.
+   * {@code logEnd} bounds the read: batches at or past it are not the reader's to see.
+   */
+  record Hold(SegmentHandle handle, long logStart, long logEnd) {}
+
+  /**
+   * Holds the segment holding {@code offset}; release with {@link #let}.
+   *
+   * @throws OffsetOutOfRangeException if the offset is below the log start or above the log end
+   */
+  Hold hold(long offset) {
+    while (true) {
       ensureOpen();
-      long start = logStartOffset;
+      long cuts = truncations;
+      // The end first: a reader that sees an end also sees the segments that hold it.
       long end = logEndOffset;
-      SegmentHandle[] snapshot = segments;
-      for (int i = 0; i < snapshot.length; i++) {
-        SegmentHandle h = snapshot[i];
-        long segmentEnd = i + 1 < snapshot.length ? snapshot[i + 1].baseOffset : end;
-        if (segmentEnd <= start || h.segment.maxTimestamp() < timestampMs) {
-          continue;
-        }
-        long from = Math.max(start, Math.max(h.baseOffset, h.segment.timestampLookup(timestampMs)));
-        long found = scanForTimestamp(h, from, Math.min(segmentEnd, end), start, timestampMs);
-        if (found >= 0) {
-          return OptionalLong.of(found);
-        }
+      long start = logStartOffset;
+      if (offset < start || offset > end) {
+        throw new OffsetOutOfRangeException(tp, offset, start, end);
       }
-      return OptionalLong.empty();
-    } catch (IOException e) {
-      throw Failures.io("offsetForTimestamp", tp, null, e);
-    } finally {
-      segmentsLock.readLock().unlock();
+      if (offset == end) {
+        return new Hold(null, start, end);
+      }
+      SegmentHandle h = floor(segments, offset);
+      if (holdSegment(h, cuts)) {
+        return new Hold(h, start, end);
+      }
     }
   }
 
-  private long scanForTimestamp(SegmentHandle h, long from, long end, long minOffset, long target)
-      throws IOException {
-    long offset = from;
-    while (offset < end) {
-      BatchSlice slice = h.segment.read(offset, end, TIMESTAMP_SCAN_BYTES);
-      if (slice.sizeInBytes() == 0) {
-        return -1;
-      }
-      ByteBuffer bytes = ByteBuffer.allocate(slice.sizeInBytes());
-      slice.readFully(bytes);
-      bytes.flip();
-      int valid = checkBatches(h, slice.position(), bytes, offset, null);
-      for (int at = 0; at < valid; at += RecordBatchDescriptor.batchSize(bytes, at)) {
-        if (RecordBatchDescriptor.maxTimestamp(bytes, at) >= target) {
-          long found = RecordBatchDescriptor.lastOffset(bytes, at) < minOffset ? -1
-              : RecordBatchDecoder.firstOffsetAtOrAfter(bytes, at, target, minOffset, h.name(),
-                  slice.position() + at);
-          if (found >= 0) {
-            return found;
-          }
-        }
-        offset = RecordBatchDescriptor.lastOffset(bytes, at) + 1;
-      }
-      if (valid < bytes.limit()) {
-        // A bad batch: checkBatches refuses it on the next round, at its own offset.
-        continue;
-      }
+  /**
+   * Retains and read-locks {@code h}; false (holding nothing) if it was removed, or anything was
+   * truncated since the caller read {@code cuts}: the caller looks again.
+   */
+  boolean holdSegment(SegmentHandle h, long cuts) {
+    if (!h.retain()) {
+      return false;
     }
-    return -1;
+    h.readLock().lock();
+    if (h.isRetired() || cuts != truncations || closed != null || failure != null) {
+      letSegment(h);
+      ensureOpen();
+      return false;
+    }
+    return true;
+  }
+
+  void let(Hold hold) {
+    if (hold.handle() != null) {
+      letSegment(hold.handle());
+    }
+  }
+
+  void letSegment(SegmentHandle h) {
+    h.readLock().unlock();
+    h.release();
+  }
+
+  /** The segments and offsets at one moment, for readers that walk several segments. */
+  record Snapshot(SegmentHandle[] segments, long logStart, long logEnd, long truncations) {}
+
+  Snapshot snapshot() {
+    ensureOpen();
+    long cuts = truncations;
+    long end = logEndOffset;
+    return new Snapshot(segments, logStartOffset, end, cuts);
   }
 
   /** Waits until the log end passes {@code offset}, the timeout passes, or the log closes. */
@@ -592,15 +550,6 @@ public final class PartitionLog implements Log {
         signalLock.unlock();
       }
     }
-  }
-
-  private long checkReadable(long offset) {
-    long start = logStartOffset;
-    long end = logEndOffset;
-    if (offset < start || offset > end) {
-      throw new OffsetOutOfRangeException(tp, offset, start, end);
-    }
-    return end;
   }
 
   private static void requireMaxBytes(int maxBytes) {
@@ -641,23 +590,28 @@ public final class PartitionLog implements Log {
 
   @Override
   public List<SegmentInfo> segments() {
-    segmentsLock.readLock().lock();
-    try {
-      ensureOpen();
-      SegmentHandle[] snapshot = segments;
-      long end = logEndOffset;
-      List<SegmentInfo> infos = new ArrayList<>(snapshot.length);
-      for (int i = 0; i < snapshot.length; i++) {
-        Segment s = snapshot[i].segment;
-        boolean last = i == snapshot.length - 1;
-        long next = last ? end : snapshot[i + 1].baseOffset;
-        infos.add(new SegmentInfo(s.baseOffset(), next, s.sizeInBytes(), s.maxTimestamp(), last));
+    retry:
+    while (true) {
+      Snapshot snap = snapshot();
+      SegmentHandle[] handles = snap.segments();
+      List<SegmentInfo> infos = new ArrayList<>(handles.length);
+      for (int i = 0; i < handles.length; i++) {
+        SegmentHandle h = handles[i];
+        if (!holdSegment(h, snap.truncations())) {
+          continue retry;
+        }
+        try {
+          boolean last = i == handles.length - 1;
+          long next = last ? snap.logEnd() : handles[i + 1].baseOffset;
+          infos.add(new SegmentInfo(h.baseOffset, next, h.segment.sizeInBytes(), h.segment.maxTimestamp(),
+              last));
+        } catch (IOException e) {
+          throw Failures.io("describe segments", tp, h.name(), e);
+        } finally {
+          letSegment(h);
+        }
       }
       return infos;
-    } catch (IOException e) {
-      throw Failures.io("describe segments", tp, null, e);
-    } finally {
-      segmentsLock.readLock().unlock();
     }
   }
 
@@ -742,35 +696,27 @@ public final class PartitionLog implements Log {
     }
   }
 
-  /** Removes the {@code count} oldest segments (never the active one); caller holds appendLock. */
+  /**
+   * Removes the {@code count} oldest segments (never the active one) from the log; each is deleted
+   * when its last reader lets go. Caller holds appendLock.
+   */
   private int deleteOldest(int count) {
     if (count == 0) {
       return 0;
     }
-    SegmentHandle[] victims;
-    flushLock.lock();
-    try {
-      segmentsLock.writeLock().lock();
-      try {
-        SegmentHandle[] snapshot = segments;
-        victims = Arrays.copyOfRange(snapshot, 0, count);
-        segments = Arrays.copyOfRange(snapshot, count, snapshot.length);
-      } finally {
-        segmentsLock.writeLock().unlock();
-      }
-      // No reader can reach the victims now: readers hold the read lock while they use a segment.
-      for (SegmentHandle v : victims) {
-        try {
-          v.segment.delete();
-        } catch (IOException e) {
-          // The start offset is already stored: the next open deletes what is left.
-          backgroundFailed("delete of " + v.name(), e);
-        }
-      }
-    } finally {
-      flushLock.unlock();
-    }
+    SegmentHandle[] snapshot = segments;
+    SegmentHandle[] victims = Arrays.copyOfRange(snapshot, 0, count);
+    segments = Arrays.copyOfRange(snapshot, count, snapshot.length);
+    retire(victims);
     return victims.length;
+  }
+
+  /** Drops the log's references; a victim nobody reads is deleted now, others by their reader. */
+  private void retire(SegmentHandle[] victims) {
+    for (SegmentHandle v : victims) {
+      retiring.add(v);
+      v.retire();
+    }
   }
 
   @Override
@@ -812,11 +758,11 @@ public final class PartitionLog implements Log {
         throw Failures.io("truncate", tp, h.name(), e);
       }
       long batchBase = RecordBatchDescriptor.baseOffset(batch, 0);
-      List<Record> kept = new ArrayList<>();
+      List<ProducerRecord> kept = new ArrayList<>();
       if (batchBase < offset) {
         for (LogRecord r : RecordBatchDecoder.decode(batch, 0, h.name(), 0)) {
           if (r.offset() < offset) {
-            kept.add(r.toRecord());
+            kept.add(r.toProducerRecord());
           }
         }
       }
@@ -826,10 +772,15 @@ public final class PartitionLog implements Log {
         recoveryPoint = batchBase;
         writeCheckpoint();
       }
-      SegmentHandle[] victims;
-      segmentsLock.writeLock().lock();
+      // Wait for the in-flight reads of every segment this cuts or removes; readers arriving later
+      // see them cut or retired and look again.
+      SegmentHandle[] victims = Arrays.copyOfRange(snapshot, index + 1, snapshot.length);
+      h.writeLock().lock();
+      for (SegmentHandle v : victims) {
+        v.writeLock().lock();
+      }
       try {
-        victims = Arrays.copyOfRange(snapshot, index + 1, snapshot.length);
+        truncations++; // odd while cutting, and changed again at the end: see hold()
         segments = Arrays.copyOfRange(snapshot, 0, index + 1);
         h.segment.truncateTo(batchBase);
         h.truncated(h.segment.sizeInBytes());
@@ -841,23 +792,24 @@ public final class PartitionLog implements Log {
           h.segment.append(again);
         }
         // Commit point: the cut must be on disk before anything is appended in its place, or a
-        // crash could bring the removed records back under offsets that now hold others.
+        // crash could bring the removed records back under offsets that now hold others. For the
+        // same reason the later segments go now, not when their last reader lets go.
         h.segment.flush();
+        for (SegmentHandle v : victims) {
+          v.deleteNow();
+        }
         recoveryPoint = Math.min(durableBefore, offset);
         logEndOffset = offset;
       } catch (IOException e) {
         fail("truncateTo(" + offset + ")", e);
         throw Failures.io("truncate", tp, h.name(), e);
       } finally {
-        segmentsLock.writeLock().unlock();
-      }
-      for (SegmentHandle v : victims) {
-        try {
-          v.segment.delete();
-        } catch (IOException e) {
-          fail("truncateTo(" + offset + ")", e);
-          throw Failures.io("truncate", tp, v.name(), e);
+        truncations++; // a reader that overlapped the cut in any way sees a changed count
+        for (SegmentHandle v : victims) {
+          v.retire();
+          v.writeLock().unlock();
         }
+        h.writeLock().unlock();
       }
       activeSinceMs = firstBatchTimestamp(h);
       truncateEpochs(offset);
@@ -871,7 +823,7 @@ public final class PartitionLog implements Log {
     leaderEpochs.removeIf(e -> e.startOffset() >= offset);
   }
 
-  /** The max timestamp of a segment's first batch (its age for rolling), or -1 if empty. */
+  /** The max timestamp of a segment's first batch (where its age for rolling starts), or -1. */
   private long firstBatchTimestamp(SegmentHandle h) {
     try {
       if (h.segment.sizeInBytes() == 0) {
@@ -882,7 +834,7 @@ public final class PartitionLog implements Log {
       first.readFully(header);
       return header.limit() >= RecordBatchDescriptor.HEADER_SIZE
           ? RecordBatchDescriptor.maxTimestamp(header, 0)
-          : clock.millis();
+          : -1;
     } catch (IOException e) {
       throw Failures.io("read first batch", tp, h.name(), e);
     }
@@ -892,25 +844,25 @@ public final class PartitionLog implements Log {
   // Closing
 
   /**
-   * Flushes everything, writes the checkpoint and closes the backend's partition store. Idempotent.
+   * Flushes everything, writes the checkpoint and closes the backend's partition store, after the
+   * reads in flight have finished. Idempotent.
+   *
+   * @throws StorageException if the log had failed or flushing fails: it is not closed cleanly
    */
   public void close(Supplier<SamsaException> reason) {
     appendLock.lock();
     try {
       flushLock.lock();
       try {
-        segmentsLock.writeLock().lock();
-        try {
-          if (closed != null) {
-            return;
-          }
-          closed = reason;
-        } finally {
-          segmentsLock.writeLock().unlock();
+        if (closed != null) {
+          return;
         }
+        closed = reason; // reads that start from now on fail
+        awaitReaders();
         try {
           if (failure != null) {
-            return; // nothing trustworthy to flush; the next open recovers
+            // Nothing trustworthy to flush; say so, so that the store is not marked clean.
+            throw new StorageException(failure.getMessage(), failure.getCause());
           }
           SegmentHandle[] snapshot = segments;
           for (int i = floorIndex(snapshot, recoveryPoint); i < snapshot.length; i++) {
@@ -921,45 +873,56 @@ public final class PartitionLog implements Log {
         } catch (IOException e) {
           throw Failures.io("close", tp, null, e);
         } finally {
-          try {
-            store.close();
-          } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "partition " + tp + ": closing its store failed", e);
-          }
+          closeStore();
         }
       } finally {
         flushLock.unlock();
       }
     } finally {
       appendLock.unlock();
-      signalLock.lock();
-      try {
-        appended.signalAll();
-      } finally {
-        signalLock.unlock();
-      }
+      wakeReaders();
     }
   }
 
   /** Closes without flushing: the partition is being deleted. */
   public void abandon(Supplier<SamsaException> reason) {
     appendLock.lock();
-    flushLock.lock();
-    segmentsLock.writeLock().lock();
     try {
-      if (closed == null) {
-        closed = reason;
-        try {
-          store.close();
-        } catch (IOException e) {
-          LOG.log(System.Logger.Level.WARNING, "partition " + tp + ": closing its store failed", e);
+      flushLock.lock();
+      try {
+        if (closed == null) {
+          closed = reason;
+          awaitReaders();
+          closeStore();
         }
+      } finally {
+        flushLock.unlock();
       }
     } finally {
-      segmentsLock.writeLock().unlock();
-      flushLock.unlock();
       appendLock.unlock();
+      wakeReaders();
     }
+  }
+
+  /** Waits for every read in flight; {@code closed} is set, so no new one gets in. */
+  private void awaitReaders() {
+    List<SegmentHandle> all = new ArrayList<>(Arrays.asList(segments));
+    all.addAll(retiring);
+    for (SegmentHandle h : all) {
+      h.writeLock().lock();
+      h.writeLock().unlock();
+    }
+  }
+
+  private void closeStore() {
+    try {
+      store.close();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "partition " + tp + ": closing its store failed", e);
+    }
+  }
+
+  private void wakeReaders() {
     signalLock.lock();
     try {
       appended.signalAll();
@@ -968,7 +931,7 @@ public final class PartitionLog implements Log {
     }
   }
 
-  /** A failure left the in-memory state unreliable: refuse everything until the store reopens. */
+  /** A failure left the log unreliable: refuse everything, and never mark it clean. */
   private void fail(String operation, IOException cause) {
     failure = new StorageException("log failed during " + operation
         + " and refuses further calls; reopen the store to recover it: partition=" + tp, cause);

@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -98,11 +99,15 @@ public final class LocalStore implements LogStore {
     this.root = root;
     this.topicStore = topicStore;
     if (settings.scheduler() == null) {
-      ownExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
+      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "samsa-background-" + directory.getFileName());
         t.setDaemon(true);
         return t;
       });
+      // Closing must not wait for the next tick.
+      executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      executor.setRemoveOnCancelPolicy(true);
+      ownExecutor = executor;
       scheduler = (task, delay) -> ownExecutor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     } else {
       ownExecutor = null;

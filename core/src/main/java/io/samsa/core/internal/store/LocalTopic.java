@@ -2,7 +2,7 @@ package io.samsa.core.internal.store;
 
 import io.samsa.AppendResult;
 import io.samsa.Log;
-import io.samsa.Record;
+import io.samsa.ProducerRecord;
 import io.samsa.Topic;
 import io.samsa.TopicConfig;
 import java.util.Objects;
@@ -38,7 +38,7 @@ final class LocalTopic implements Topic {
   }
 
   @Override
-  public AppendResult append(Record record) {
+  public AppendResult append(ProducerRecord record) {
     Objects.requireNonNull(record, "record");
     LocalStore.TopicState state = store.require(name);
     int count = state.partitions.length;

@@ -14,52 +14,52 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class RecordTest {
+class ProducerRecordTest {
 
-  // --- Record ---------------------------------------------------------------------------------
+  // --- ProducerRecord ---------------------------------------------------------------------------------
 
   @Test
   void equals_sameContentInDifferentArrays_isEqualWithSameHashCode() {
-    Record a = Record.builder().key(bytes("k")).value(bytes("v")).timestamp(5).header("h", "x").build();
-    Record b = Record.builder().key(bytes("k")).value(bytes("v")).timestamp(5).header("h", "x").build();
+    ProducerRecord a = ProducerRecord.builder().key(bytes("k")).value(bytes("v")).timestamp(5).header("h", "x").build();
+    ProducerRecord b = ProducerRecord.builder().key(bytes("k")).value(bytes("v")).timestamp(5).header("h", "x").build();
     assertEquals(a, b);
     assertEquals(a.hashCode(), b.hashCode());
   }
 
   @Test
   void equals_anyFieldDiffers_isNotEqual() {
-    Record base = Record.builder().key("k").value("v").timestamp(5).header("h", "x").build();
-    assertNotEquals(base, Record.builder().key("K").value("v").timestamp(5).header("h", "x").build());
-    assertNotEquals(base, Record.builder().key("k").value("V").timestamp(5).header("h", "x").build());
-    assertNotEquals(base, Record.builder().key("k").value("v").timestamp(6).header("h", "x").build());
-    assertNotEquals(base, Record.builder().key("k").value("v").timestamp(5).header("h", "y").build());
-    assertNotEquals(base, Record.builder().key("k").value("v").timestamp(5).header("H", "x").build());
-    assertNotEquals(base, Record.builder().key("k").value("v").timestamp(5).build());
-    assertNotEquals(base, Record.builder().value("v").timestamp(5).header("h", "x").build());
+    ProducerRecord base = ProducerRecord.builder().key("k").value("v").timestamp(5).header("h", "x").build();
+    assertNotEquals(base, ProducerRecord.builder().key("K").value("v").timestamp(5).header("h", "x").build());
+    assertNotEquals(base, ProducerRecord.builder().key("k").value("V").timestamp(5).header("h", "x").build());
+    assertNotEquals(base, ProducerRecord.builder().key("k").value("v").timestamp(6).header("h", "x").build());
+    assertNotEquals(base, ProducerRecord.builder().key("k").value("v").timestamp(5).header("h", "y").build());
+    assertNotEquals(base, ProducerRecord.builder().key("k").value("v").timestamp(5).header("H", "x").build());
+    assertNotEquals(base, ProducerRecord.builder().key("k").value("v").timestamp(5).build());
+    assertNotEquals(base, ProducerRecord.builder().value("v").timestamp(5).header("h", "x").build());
   }
 
   @Test
   void equals_nullVersusEmpty_isNotEqual() {
-    assertNotEquals(Record.of((byte[]) null, null), Record.of(new byte[0], new byte[0]));
-    assertNotEquals(Record.of((byte[]) null, new byte[0]), Record.of(new byte[0], new byte[0]));
-    assertNotEquals(Record.of(new byte[0], null), Record.of(new byte[0], new byte[0]));
+    assertNotEquals(ProducerRecord.of((byte[]) null, null), ProducerRecord.of(new byte[0], new byte[0]));
+    assertNotEquals(ProducerRecord.of((byte[]) null, new byte[0]), ProducerRecord.of(new byte[0], new byte[0]));
+    assertNotEquals(ProducerRecord.of(new byte[0], null), ProducerRecord.of(new byte[0], new byte[0]));
   }
 
   @Test
   void of_nullKeyAndValue_keepsNulls() {
-    Record r = Record.of((byte[]) null, null);
+    ProducerRecord r = ProducerRecord.of((byte[]) null, null);
     assertNull(r.key());
     assertNull(r.value());
-    assertEquals(Record.NO_TIMESTAMP, r.timestamp());
+    assertEquals(ProducerRecord.NO_TIMESTAMP, r.timestamp());
     assertTrue(r.headers().isEmpty());
-    assertEquals(r, Record.of((String) null, null));
-    assertEquals(r, Record.ofValue(null));
-    assertEquals(r.hashCode(), Record.ofValue(null).hashCode());
+    assertEquals(r, ProducerRecord.of((String) null, null));
+    assertEquals(r, ProducerRecord.ofValue(null));
+    assertEquals(r.hashCode(), ProducerRecord.ofValue(null).hashCode());
   }
 
   @Test
   void of_strings_encodesUtf8() {
-    Record r = Record.of("k\u00e9y", "v\ud83d\ude00");
+    ProducerRecord r = ProducerRecord.of("k\u00e9y", "v\ud83d\ude00");
     assertArrayEquals("k\u00e9y".getBytes(UTF_8), r.key());
     assertArrayEquals("v\ud83d\ude00".getBytes(UTF_8), r.value());
   }
@@ -67,36 +67,36 @@ class RecordTest {
   @Test
   void key_givenArray_isSharedNotCopied() {
     byte[] key = bytes("k");
-    assertTrue(Record.of(key, null).key() == key);
+    assertTrue(ProducerRecord.of(key, null).key() == key);
   }
 
   @ParameterizedTest
   @ValueSource(longs = {-2, -1000, Long.MIN_VALUE})
   void build_negativeTimestamp_throwsIllegalArgumentNamingIt(long timestamp) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Record.builder().value("v").timestamp(timestamp).build());
+        () -> ProducerRecord.builder().value("v").timestamp(timestamp).build());
     assertTrue(e.getMessage().contains("timestamp=" + timestamp), e.getMessage());
   }
 
   @Test
   void withTimestamp_negative_throwsIllegalArgument() {
-    Record r = Record.of("k", "v");
+    ProducerRecord r = ProducerRecord.of("k", "v");
     assertThrows(IllegalArgumentException.class, () -> r.withTimestamp(-2));
   }
 
   @Test
   void build_zeroMaxAndNoTimestamp_areAccepted() {
-    assertEquals(0, Record.builder().timestamp(0).build().timestamp());
-    assertEquals(Long.MAX_VALUE, Record.builder().timestamp(Long.MAX_VALUE).build().timestamp());
-    assertEquals(Record.NO_TIMESTAMP, Record.builder().timestamp(Record.NO_TIMESTAMP).build().timestamp());
+    assertEquals(0, ProducerRecord.builder().timestamp(0).build().timestamp());
+    assertEquals(Long.MAX_VALUE, ProducerRecord.builder().timestamp(Long.MAX_VALUE).build().timestamp());
+    assertEquals(ProducerRecord.NO_TIMESTAMP, ProducerRecord.builder().timestamp(ProducerRecord.NO_TIMESTAMP).build().timestamp());
   }
 
   @Test
   void withTimestamp_copy_keepsEverythingElse() {
-    Record r = Record.builder().key("k").value("v").header("h", "x").build();
-    Record t = r.withTimestamp(42);
+    ProducerRecord r = ProducerRecord.builder().key("k").value("v").header("h", "x").build();
+    ProducerRecord t = r.withTimestamp(42);
     assertEquals(42, t.timestamp());
-    assertEquals(Record.NO_TIMESTAMP, r.timestamp());
+    assertEquals(ProducerRecord.NO_TIMESTAMP, r.timestamp());
     assertArrayEquals(r.key(), t.key());
     assertArrayEquals(r.value(), t.value());
     assertEquals(r.headers(), t.headers());
@@ -104,15 +104,15 @@ class RecordTest {
 
   @Test
   void headers_builtRecord_keepsOrderAndIsUnmodifiable() {
-    Record r = Record.builder().header("b", "1").header("a", "2").header("b", "3").build();
+    ProducerRecord r = ProducerRecord.builder().header("b", "1").header("a", "2").header("b", "3").build();
     assertEquals(List.of(Header.of("b", "1"), Header.of("a", "2"), Header.of("b", "3")), r.headers());
     assertThrows(UnsupportedOperationException.class, () -> r.headers().add(Header.of("c", "4")));
   }
 
   @Test
   void headers_builderReused_doesNotChangeBuiltRecord() {
-    Record.Builder b = Record.builder().header("a", "1");
-    Record first = b.build();
+    ProducerRecord.Builder b = ProducerRecord.builder().header("a", "1");
+    ProducerRecord first = b.build();
     b.header("b", "2");
     assertEquals(1, first.headers().size());
   }
@@ -121,15 +121,15 @@ class RecordTest {
   void headers_nullElement_throwsNullPointer() {
     List<Header> headers = new ArrayList<>();
     headers.add(null);
-    assertThrows(NullPointerException.class, () -> Record.builder().headers(headers));
+    assertThrows(NullPointerException.class, () -> ProducerRecord.builder().headers(headers));
   }
 
   @Test
   void toString_nullsAndLongBinaryValues_describesWithoutFailing() {
-    assertEquals("Record{key=null, value=null}", Record.of((byte[]) null, null).toString());
+    assertEquals("ProducerRecord{key=null, value=null}", ProducerRecord.of((byte[]) null, null).toString());
     byte[] big = new byte[100];
     big[0] = (byte) 0xff;
-    String s = Record.builder().value(big).timestamp(3).header("h", (byte[]) null).build().toString();
+    String s = ProducerRecord.builder().value(big).timestamp(3).header("h", (byte[]) null).build().toString();
     assertTrue(s.contains("(100 bytes)") && s.contains("timestamp=3") && s.contains("h=null"), s);
   }
 
@@ -176,8 +176,8 @@ class RecordTest {
   @Test
   void toRecord_logRecord_keepsKeyValueTimestampAndHeaders() {
     LogRecord lr = new LogRecord(7, 100, bytes("k"), null, List.of(Header.of("h", "x")));
-    Record r = lr.toRecord();
-    assertEquals(Record.builder().key("k").timestamp(100).header("h", "x").build(), r);
+    ProducerRecord r = lr.toProducerRecord();
+    assertEquals(ProducerRecord.builder().key("k").timestamp(100).header("h", "x").build(), r);
   }
 
   @Test

@@ -14,11 +14,11 @@ import java.util.Objects;
  * do not modify them until the append returns.
  *
  * <pre>{@code
- * Record r = Record.of("user-42", "clicked");
- * Record h = Record.builder().key(k).value(v).timestamp(t).header("trace", id).build();
+ * ProducerRecord r = ProducerRecord.of("user-42", "clicked");
+ * ProducerRecord h = ProducerRecord.builder().key(k).value(v).timestamp(t).header("trace", id).build();
  * }</pre>
  */
-public final class Record {
+public final class ProducerRecord {
   /** The timestamp of a record that should be stamped at append time. */
   public static final long NO_TIMESTAMP = -1L;
 
@@ -27,10 +27,10 @@ public final class Record {
   private final long timestamp;
   private final List<Header> headers;
 
-  private Record(byte[] key, byte[] value, long timestamp, List<Header> headers) {
+  private ProducerRecord(byte[] key, byte[] value, long timestamp, List<Header> headers) {
     if (timestamp < 0 && timestamp != NO_TIMESTAMP) {
       throw new IllegalArgumentException(
-          "record timestamp must be >= 0 (milliseconds since the epoch) or Record.NO_TIMESTAMP: timestamp="
+          "record timestamp must be >= 0 (milliseconds since the epoch) or ProducerRecord.NO_TIMESTAMP: timestamp="
               + timestamp);
     }
     this.key = key;
@@ -40,18 +40,18 @@ public final class Record {
   }
 
   /** A record with the given key and value (either may be {@code null}) and no headers. */
-  public static Record of(byte[] key, byte[] value) {
-    return new Record(key, value, NO_TIMESTAMP, List.of());
+  public static ProducerRecord of(byte[] key, byte[] value) {
+    return new ProducerRecord(key, value, NO_TIMESTAMP, List.of());
   }
 
   /** A record whose key and value are the UTF-8 encodings of the given strings. */
-  public static Record of(String key, String value) {
-    return new Record(utf8(key), utf8(value), NO_TIMESTAMP, List.of());
+  public static ProducerRecord of(String key, String value) {
+    return new ProducerRecord(utf8(key), utf8(value), NO_TIMESTAMP, List.of());
   }
 
   /** A record with no key. */
-  public static Record ofValue(byte[] value) {
-    return new Record(null, value, NO_TIMESTAMP, List.of());
+  public static ProducerRecord ofValue(byte[] value) {
+    return new ProducerRecord(null, value, NO_TIMESTAMP, List.of());
   }
 
   public static Builder builder() {
@@ -79,13 +79,13 @@ public final class Record {
   }
 
   /** A copy of this record with the given timestamp. */
-  public Record withTimestamp(long timestamp) {
-    return new Record(key, value, timestamp, headers);
+  public ProducerRecord withTimestamp(long timestamp) {
+    return new ProducerRecord(key, value, timestamp, headers);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Record r
+    return o instanceof ProducerRecord r
         && timestamp == r.timestamp
         && Arrays.equals(key, r.key)
         && Arrays.equals(value, r.value)
@@ -99,7 +99,7 @@ public final class Record {
 
   @Override
   public String toString() {
-    return "Record{key=" + Bytes.describe(key) + ", value=" + Bytes.describe(value)
+    return "ProducerRecord{key=" + Bytes.describe(key) + ", value=" + Bytes.describe(value)
         + (timestamp == NO_TIMESTAMP ? "" : ", timestamp=" + timestamp)
         + (headers.isEmpty() ? "" : ", headers=" + headers) + '}';
   }
@@ -108,7 +108,7 @@ public final class Record {
     return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Builds a {@link Record}. Not thread-safe. */
+  /** Builds a {@link ProducerRecord}. Not thread-safe. */
   public static final class Builder {
     private byte[] key;
     private byte[] value;
@@ -137,7 +137,7 @@ public final class Record {
       return this;
     }
 
-    /** Milliseconds since the epoch; {@link Record#NO_TIMESTAMP} stamps the record at append. */
+    /** Milliseconds since the epoch; {@link ProducerRecord#NO_TIMESTAMP} stamps the record at append. */
     public Builder timestamp(long timestamp) {
       this.timestamp = timestamp;
       return this;
@@ -162,10 +162,10 @@ public final class Record {
 
     /**
      * @throws IllegalArgumentException if the timestamp is negative and not {@link
-     *     Record#NO_TIMESTAMP}
+     *     ProducerRecord#NO_TIMESTAMP}
      */
-    public Record build() {
-      return new Record(key, value, timestamp, List.copyOf(headers));
+    public ProducerRecord build() {
+      return new ProducerRecord(key, value, timestamp, List.copyOf(headers));
     }
   }
 }

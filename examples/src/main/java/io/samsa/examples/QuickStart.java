@@ -51,8 +51,11 @@ public final class QuickStart {
     this.out = out;
   }
 
+  /** Runs the quick start; a failed verification ends it with an exception (a failed build). */
   public static void main(String[] args) throws IOException {
-    System.exit(run(args, System.out) ? 0 : 1);
+    if (!run(args, System.out)) {
+      throw new IllegalStateException("quick start: verification failed (see above)");
+    }
   }
 
   /**

@@ -112,6 +112,27 @@ abstract class IndexFile {
     count = n + 1; // publish
   }
 
+  /**
+   * The number of the last of the first {@code n} entries whose key is at most {@code target}, or
+   * -1 if none; keys must increase from entry to entry. Callers read {@link #count()} before
+   * {@link #entries()} (the publication order) and pass it as {@code n}.
+   */
+  static int floorEntry(int n, long target, java.util.function.IntToLongFunction keyOfEntry) {
+    int lo = 0;
+    int hi = n - 1;
+    int found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (keyOfEntry.applyAsLong(mid) <= target) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
   boolean isFull() {
     return count >= maxEntries;
   }

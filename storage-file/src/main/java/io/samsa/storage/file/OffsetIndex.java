@@ -28,19 +28,7 @@ final class OffsetIndex extends IndexFile {
   int floorEntry(long relativeOffset) {
     int n = count();
     ByteBuffer e = entries();
-    int lo = 0;
-    int hi = n - 1;
-    int found = -1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (OffsetIndexDescriptor.relativeOffset(e, mid) <= relativeOffset) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
+    return floorEntry(n, relativeOffset, i -> OffsetIndexDescriptor.relativeOffset(e, i));
   }
 
   /** The position of the last entry at or below {@code relativeOffset}, or 0. */

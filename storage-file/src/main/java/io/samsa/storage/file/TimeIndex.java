@@ -38,18 +38,7 @@ final class TimeIndex extends IndexFile {
   int lookup(long target) {
     int n = count();
     ByteBuffer e = entries();
-    int lo = 0;
-    int hi = n - 1;
-    int found = -1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (TimeIndexDescriptor.timestamp(e, mid) <= target) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    int found = floorEntry(n, target, i -> TimeIndexDescriptor.timestamp(e, i));
     return found < 0 ? -1 : TimeIndexDescriptor.relativeOffset(e, found);
   }
 

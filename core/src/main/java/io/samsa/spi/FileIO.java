@@ -2,6 +2,7 @@ package io.samsa.spi;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -66,6 +67,28 @@ public interface FileIO {
     }
     move(tmp, target); // commit point
     syncDirectory(target.getParent());
+  }
+
+  /**
+   * Maps a region of a file opened through {@link #open}; see {@link FileChannel#map}. Writes
+   * through a read-write mapping become durable at {@link #force(MappedByteBuffer, int, int)}.
+   */
+  default MappedByteBuffer map(FileChannel channel, FileChannel.MapMode mode, long position, long size)
+      throws IOException {
+    return channel.map(mode, position, size);
+  }
+
+  /** Forces {@code length} bytes of a mapping from {@code index} to disk (msync). */
+  default void force(MappedByteBuffer mapping, int index, int length) throws IOException {
+    mapping.force(index, length);
+  }
+
+  /**
+   * Releases a mapping at once (not when the garbage collector finds it). The caller guarantees
+   * that nothing touches the buffer afterwards: that would crash the JVM.
+   */
+  default void unmap(MappedByteBuffer mapping) throws IOException {
+    Unmapper.unmap(mapping);
   }
 
   /** Reads a whole (small) file. */

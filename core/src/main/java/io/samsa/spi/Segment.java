@@ -103,11 +103,13 @@ public interface Segment {
   /**
    * No more batches will be appended, unless truncation later makes this the last segment again
    * (then {@link #append} must still work). File-based backends trim preallocated space here and
-   * write final index entries.
+   * write final index entries. Runs alongside reads and {@link #flush()}; it need not force
+   * anything.
    *
-   * <p>When this returns, whatever the segment keeps besides its batches (indexes) must be
-   * durable: the recovery point may already cover the segment, and then recovery never scans it
-   * again. The batches themselves are forced by a later {@link #flush()}.
+   * <p>After a seal the core calls {@link #flush()} before the recovery point it checkpoints
+   * passes this segment (recovery never scans below that point again): a flush of a sealed
+   * segment must make everything the seal changed durable, its trimmed length and indexes
+   * included.
    */
   void seal() throws IOException;
 

@@ -3,6 +3,7 @@ package io.samsa.storage.file;
 import io.samsa.spi.StorageContext;
 import io.samsa.spi.StorageProvider;
 import io.samsa.spi.TopicStore;
+import io.samsa.spi.layout.DirectoryTopicStore;
 import java.io.IOException;
 
 /**
@@ -25,7 +26,7 @@ public final class FileStorageProvider implements StorageProvider {
 
   @Override
   public TopicStore open(StorageContext context) throws IOException {
-    return FileTopicStore.open(context.directory(), context.fileIO());
+    return DirectoryTopicStore.open(context.directory(), context.fileIO(), FileSegment.FILES);
   }
 
   @Override

@@ -96,7 +96,7 @@ class FileBackendTest {
       }
       Path partition = dir.resolve("orders-0");
       Path first = partition.resolve("00000000000000000000.index");
-      assertEquals(1024, Files.size(partition.resolve(FileSegment.fileName(log.segments()
+      assertEquals(1024, Files.size(partition.resolve(io.samsa.spi.layout.SegmentFiles.fileName(log.segments()
           .get(log.segments().size() - 1).baseOffset()) + ".index")), "the active index is preallocated");
       assertTrue(Files.size(first) < 1024 && Files.size(first) % 8 == 0, "a rolled index is trimmed: "
           + Files.size(first));
@@ -255,7 +255,7 @@ class FileBackendTest {
       store.createTopic("orders", 1, config());
       store.log(TP).append(records(0, 20));
     }
-    Path checkpoint = dir.resolve("orders-0").resolve(FilePartitionStore.CHECKPOINT_FILE);
+    Path checkpoint = dir.resolve("orders-0").resolve(io.samsa.spi.layout.DirectoryTopicStore.CHECKPOINT_FILE);
     Files.writeString(checkpoint, "samsa-partition-checkpoint 1\nrecovery-point 9");
     try (LogStore store = open()) {
       RecoveryReport report = store.recoveryReport();
@@ -269,7 +269,7 @@ class FileBackendTest {
     try (LogStore store = open()) {
       store.createTopic("orders", 1, config());
     }
-    Path meta = dir.resolve("orders-0").resolve(FileTopicStore.METADATA_FILE);
+    Path meta = dir.resolve("orders-0").resolve(io.samsa.spi.layout.DirectoryTopicStore.METADATA_FILE);
     Files.writeString(meta, Files.readString(meta).replace("partitions=1", "partitions=7"));
     StorageException e = assertThrows(StorageException.class, this::open);
     assertTrue(e.getMessage().contains("topic.metadata") && e.getMessage().contains("CRC"), e.getMessage());

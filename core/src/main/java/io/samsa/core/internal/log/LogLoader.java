@@ -124,8 +124,12 @@ final class LogLoader {
   private static void recoverSegments(
       TopicPartition tp, List<Segment> segments, long recoveryPoint, List<Cut> cuts)
       throws IOException {
+    // Start at the segment holding the last durable offset (recoveryPoint - 1), not the one
+    // holding the recovery point: when the point is a segment's end, that segment may have been
+    // active when the point was written, its indexes not final. Every segment before this one was
+    // sealed, and its seal forced, before a checkpoint passed it.
     int first = 0;
-    while (first + 1 < segments.size() && segments.get(first + 1).baseOffset() <= recoveryPoint) {
+    while (first + 1 < segments.size() && segments.get(first + 1).baseOffset() < recoveryPoint) {
       first++;
     }
     LOG.log(Level.INFO, "partition {0}: unclean shutdown; recovering {1} segment(s) from offset {2}",

@@ -300,6 +300,7 @@ public final class PartitionLog implements Log {
       return;
     }
     active.segment.seal();
+    active.sealPending = true; // the checkpoint stays below it until a flush forces the seal
     Segment next = store.createSegment(logEndOffset);
     SegmentHandle[] current = segments;
     SegmentHandle[] grown = Arrays.copyOf(current, current.length + 1);
@@ -311,6 +312,7 @@ public final class PartitionLog implements Log {
     background.submit(() -> {
       try {
         if (closed == null) {
+          flushSealed(active);
           flushTo(rolledEnd);
           checkpoint();
         }
@@ -350,9 +352,12 @@ public final class PartitionLog implements Log {
       SegmentHandle[] snapshot = segments;
       for (int i = 0; i < snapshot.length; i++) {
         long end = i + 1 < snapshot.length ? snapshot[i + 1].baseOffset : Long.MAX_VALUE;
-        if (end > recoveryPoint && snapshot[i].baseOffset < target) {
+        if ((end > recoveryPoint || snapshot[i].sealPending) && snapshot[i].baseOffset < target) {
           try {
             snapshot[i].segment.flush();
+            if (i + 1 < snapshot.length) {
+              snapshot[i].sealPending = false;
+            }
           } catch (IOException e) {
             // After a failed fsync nothing since the last good one can be trusted to be on disk
             // (the kernel may have dropped the dirty pages): the partition stops here, the
@@ -363,6 +368,24 @@ public final class PartitionLog implements Log {
         }
       }
       recoveryPoint = target;
+    } finally {
+      flushLock.unlock();
+    }
+  }
+
+  /** Forces a sealed segment (its data and its seal), even if its data was durable already. */
+  private void flushSealed(SegmentHandle h) {
+    flushLock.lock();
+    try {
+      if (h.sealPending && closed == null && failure == null && !h.isRetired()) {
+        try {
+          h.segment.flush();
+        } catch (IOException e) {
+          fail("flush of " + h.name(), e);
+          throw Failures.io("flush", tp, h.name(), e);
+        }
+        h.sealPending = false;
+      }
     } finally {
       flushLock.unlock();
     }
@@ -380,11 +403,20 @@ public final class PartitionLog implements Log {
     }
   }
 
-  /** Caller holds flushLock. */
+  /**
+   * Caller holds flushLock. The recovery point written never passes a sealed segment whose seal
+   * is not yet on disk: recovery does not scan below it, so what is below must be final.
+   */
   private void writeCheckpoint() {
     long end = logEndOffset;
-    PartitionCheckpoint cp = new PartitionCheckpoint(Math.min(recoveryPoint, end), logStartOffset,
-        end, leaderEpochs);
+    long point = Math.min(recoveryPoint, end);
+    for (SegmentHandle h : segments) {
+      if (h.sealPending) {
+        point = Math.min(point, h.baseOffset);
+        break;
+      }
+    }
+    PartitionCheckpoint cp = new PartitionCheckpoint(point, logStartOffset, end, leaderEpochs);
     if (cp.equals(lastCheckpoint)) {
       return;
     }
@@ -795,6 +827,7 @@ public final class PartitionLog implements Log {
         // crash could bring the removed records back under offsets that now hold others. For the
         // same reason the later segments go now, not when their last reader lets go.
         h.segment.flush();
+        h.sealPending = false;
         for (SegmentHandle v : victims) {
           v.deleteNow();
         }
@@ -865,8 +898,12 @@ public final class PartitionLog implements Log {
             throw new StorageException(failure.getMessage(), failure.getCause());
           }
           SegmentHandle[] snapshot = segments;
-          for (int i = floorIndex(snapshot, recoveryPoint); i < snapshot.length; i++) {
-            snapshot[i].segment.flush();
+          for (int i = 0; i < snapshot.length; i++) {
+            boolean unflushed = i + 1 == snapshot.length || snapshot[i + 1].baseOffset > recoveryPoint;
+            if (unflushed || snapshot[i].sealPending) {
+              snapshot[i].segment.flush();
+              snapshot[i].sealPending = false;
+            }
           }
           recoveryPoint = logEndOffset;
           writeCheckpoint();

@@ -29,6 +29,8 @@ final class SegmentHandle {
   private final Consumer<SegmentHandle> onLastRelease;
   private volatile boolean retired;
   private volatile boolean deleted;
+  /** Sealed, and its seal (trims, final index entries) not yet forced by a flush. */
+  volatile boolean sealPending;
   private volatile long verifiedBytes;
 
   SegmentHandle(Segment segment, Consumer<SegmentHandle> onLastRelease) {

@@ -1,4 +1,4 @@
-package io.samsa.storage.file;
+package io.samsa.spi.layout;
 
 import io.samsa.TopicPartition;
 import io.samsa.spi.FileIO;
@@ -26,7 +26,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  *  &lt;root&gt;/&lt;topic&gt;-0/topic.metadata     name, partition count, config, CRC-32C line
- *  &lt;root&gt;/&lt;topic&gt;-&lt;partition&gt;/          see {@link FilePartitionStore}
+ *  &lt;root&gt;/&lt;topic&gt;-&lt;partition&gt;/          see {@link DirectoryPartitionStore}
  * </pre>
  *
  * <p>The metadata file is the commit point of every topic change, written atomically: creating
@@ -36,21 +36,32 @@ import java.util.zip.CRC32C;
  * -delete} directories are removed at open, and a directory of a partition the metadata does not
  * list is wiped before a topic reuses its name.
  */
-final class FileTopicStore implements TopicStore {
-  private static final System.Logger LOG = System.getLogger(FileTopicStore.class.getName());
-  static final String METADATA_FILE = "topic.metadata";
+public final class DirectoryTopicStore implements TopicStore {
+  private static final System.Logger LOG = System.getLogger(DirectoryTopicStore.class.getName());
+  /** The file in a topic's partition 0 directory that holds its metadata. */
+  public static final String METADATA_FILE = "topic.metadata";
+
+  /** The file in each partition directory that holds its checkpoint. */
+  public static final String CHECKPOINT_FILE = "partition.checkpoint";
 
   private final Path root;
   private final FileIO io;
+  private final SegmentFiles files;
   private final ConcurrentSkipListMap<String, TopicMetadata> topics = new ConcurrentSkipListMap<>();
 
-  private FileTopicStore(Path root, FileIO io) {
+  private DirectoryTopicStore(Path root, FileIO io, SegmentFiles files) {
     this.root = root;
     this.io = io;
+    this.files = files;
   }
 
-  static FileTopicStore open(Path root, FileIO io) throws IOException {
-    FileTopicStore store = new FileTopicStore(root, io);
+  /**
+   * Opens the topics under {@code root}, whose segments {@code files} makes.
+   *
+   * @throws IOException if a topic's metadata cannot be read (its message names the file)
+   */
+  public static DirectoryTopicStore open(Path root, FileIO io, SegmentFiles files) throws IOException {
+    DirectoryTopicStore store = new DirectoryTopicStore(root, io, files);
     store.load();
     return store;
   }
@@ -163,7 +174,7 @@ final class FileTopicStore implements TopicStore {
     if (!io.isDirectory(dir)) {
       throw new IOException("partition directory is missing: " + dir);
     }
-    return new FilePartitionStore(partition, dir, io, options);
+    return new DirectoryPartitionStore(partition, dir, io, options, files);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.samsa.storage.file;
+package io.samsa.spi.layout;
 
 import io.samsa.TopicPartition;
 import io.samsa.spi.FileIO;
@@ -18,7 +18,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One partition directory, {@code <topic>-<partition>/}, as Kafka lays it out:
+ * One partition directory, {@code <topic>-<partition>/}, as Kafka lays it out (its segments are
+ * made by the backend's {@link SegmentFiles}):
  *
  * <pre>
  *  00000000000000000000.log        record batches
@@ -31,21 +32,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The checkpoint is replaced atomically (write a temporary file, force it, rename it over the
  * old one, sync the directory) and carries a checksum (see {@link CheckpointFormat}).
  */
-final class FilePartitionStore implements PartitionStore {
-  private static final System.Logger LOG = System.getLogger(FilePartitionStore.class.getName());
-  static final String CHECKPOINT_FILE = "partition.checkpoint";
+final class DirectoryPartitionStore implements PartitionStore {
+  private static final System.Logger LOG = System.getLogger(DirectoryPartitionStore.class.getName());
+  static final String CHECKPOINT_FILE = DirectoryTopicStore.CHECKPOINT_FILE;
 
   private final TopicPartition partition;
   private final Path dir;
   private final FileIO io;
   private final SegmentOptions options;
-  private final Set<FileSegment> open = ConcurrentHashMap.newKeySet();
+  private final SegmentFiles files;
+  private final Set<IndexedSegment> open = ConcurrentHashMap.newKeySet();
 
-  FilePartitionStore(TopicPartition partition, Path dir, FileIO io, SegmentOptions options) {
+  DirectoryPartitionStore(TopicPartition partition, Path dir, FileIO io, SegmentOptions options,
+      SegmentFiles files) {
     this.partition = partition;
     this.dir = dir;
     this.io = io;
     this.options = options;
+    this.files = files;
   }
 
   @Override
@@ -61,14 +65,14 @@ final class FilePartitionStore implements PartitionStore {
       String name = p.getFileName().toString();
       if (name.endsWith(".tmp") || name.endsWith(".deleted")) {
         strays.add(p);
-      } else if (name.endsWith(".log") && isBaseOffset(name, ".log")) {
+      } else if (name.endsWith(SegmentFiles.LOG_SUFFIX) && isBaseOffset(name, SegmentFiles.LOG_SUFFIX)) {
         bases.add(Long.parseLong(name.substring(0, name.length() - 4)));
       }
     }
     // Indexes without their log are leftovers of a deletion.
     for (Path p : io.list(dir)) {
       String name = p.getFileName().toString();
-      for (String suffix : new String[] {".index", ".timeindex"}) {
+      for (String suffix : new String[] {SegmentFiles.INDEX_SUFFIX, SegmentFiles.TIME_INDEX_SUFFIX}) {
         if (name.endsWith(suffix) && isBaseOffset(name, suffix)
             && !bases.contains(Long.parseLong(name.substring(0, name.length() - suffix.length())))) {
           strays.add(p);
@@ -81,7 +85,7 @@ final class FilePartitionStore implements PartitionStore {
     }
     List<Segment> segments = new ArrayList<>();
     for (long base : bases) {
-      FileSegment s = FileSegment.open(io, dir, base, options, open::remove);
+      IndexedSegment s = files.open(io, dir, base, options, open::remove);
       if (base != bases.last()) {
         s.markSealed(); // only the last segment takes appends
       }
@@ -106,7 +110,7 @@ final class FilePartitionStore implements PartitionStore {
 
   @Override
   public Segment createSegment(long baseOffset) throws IOException {
-    FileSegment s = FileSegment.create(io, dir, baseOffset, options, open::remove);
+    IndexedSegment s = files.create(io, dir, baseOffset, options, open::remove);
     open.add(s);
     io.syncDirectory(dir); // the new files' names survive a crash
     return s;
@@ -129,7 +133,7 @@ final class FilePartitionStore implements PartitionStore {
   @Override
   public void close() throws IOException {
     IOException failure = null;
-    for (FileSegment s : open) {
+    for (IndexedSegment s : open) {
       try {
         s.close();
       } catch (IOException e) {

@@ -6,14 +6,19 @@ package io.samsa.spi;
  * @param indexIntervalBytes bytes of batches between two sparse index entries
  * @param maxIndexBytes the size each index file may grow to (a full index makes the segment
  *     {@linkplain Segment#isFull() full})
+ * @param segmentBytes the most bytes of batches a segment holds: the core rolls before a batch
+ *     would take it past this (a backend that preallocates sizes its files by it)
  */
-public record SegmentOptions(int indexIntervalBytes, int maxIndexBytes) {
+public record SegmentOptions(int indexIntervalBytes, int maxIndexBytes, long segmentBytes) {
   public SegmentOptions {
     if (indexIntervalBytes < 0) {
       throw new IllegalArgumentException("indexIntervalBytes must be >= 0: " + indexIntervalBytes);
     }
     if (maxIndexBytes < 24) {
       throw new IllegalArgumentException("maxIndexBytes must be >= 24: " + maxIndexBytes);
+    }
+    if (segmentBytes < 1) {
+      throw new IllegalArgumentException("segmentBytes must be >= 1: " + segmentBytes);
     }
   }
 }

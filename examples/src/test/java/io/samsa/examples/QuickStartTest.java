@@ -25,6 +25,14 @@ class QuickStartTest {
   }
 
   @Test
+  void quickStart_onTheMmapBackend_verifiesToo() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    boolean ok = QuickStart.run(new String[] {"--dir", dir.toString(), "--records", "20000",
+        "--backend", "mmap"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertTrue(ok, out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void quickStart_unknownArgument_isRefused() {
     assertThrows(IllegalArgumentException.class,
         () -> QuickStart.run(new String[] {"--records-count", "5"}, System.out));

@@ -11,7 +11,9 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +37,19 @@ import java.util.TreeMap;
  *       every directory were synced); forced data is never touched.
  * </ul>
  *
- * <p>How it undoes: before each write it saves the bytes the write will overwrite and the old
- * size; a crash restores them newest first, down to the chosen survivor. Writes through a memory
- * mapping cannot be seen this way, so mapping a file read-write is refused.
+ * <h2>Memory-mapped files</h2>
+ * Once a file is mapped read-write (through {@link FileIO#map}), the disk keeps a durable image of
+ * it instead of an undo log: the image takes the mapping's bytes at {@link FileIO#force(
+ * MappedByteBuffer, int, int)} (msync, which also persists the file's length) and the whole file
+ * at a channel force. A crash leaves the image ({@link CrashKind#DROP}), or the image with a
+ * random subset of the dirty 512-byte sectors and the old or the new length ({@link
+ * CrashKind#TEAR}: page write-back keeps no order), plus one flipped byte in a surviving dirty
+ * sector ({@link CrashKind#FLIP}). Mapped files take that state when the next store opens (after
+ * the dead one let go of its mappings), so what the dead store wrote into them meanwhile is lost
+ * too.
+ *
+ * <p>How it undoes plain writes: before each write it saves the bytes the write will overwrite
+ * and the old size; a crash restores them newest first, down to the chosen survivor.
  *
  * <p>Thread-safe; meant for tests of a few megabytes.
  */
@@ -45,6 +57,11 @@ public final class SimulatedDisk implements CrashSimulator {
   private final FileIO real = FileIO.standard();
   // Sorted, so that a crash with a given seed cuts the same files the same way every time.
   private final Map<Path, List<Change>> unforced = new TreeMap<>();
+  /** Files mapped read-write: their durable image. */
+  private final Map<Path, byte[]> images = new TreeMap<>();
+  /** What mapped files must hold after the last crash, written again when the next store opens. */
+  private final Map<Path, byte[]> afterCrash = new TreeMap<>();
+  private static final int SECTOR = 512;
   private Session session = new Session();
   private long crashes;
   private long lostChanges;
@@ -62,6 +79,15 @@ public final class SimulatedDisk implements CrashSimulator {
 
   @Override
   public synchronized FileIO fileIO() {
+    // The dead store may have written into its mappings since the crash: undo that first.
+    for (Map.Entry<Path, byte[]> e : afterCrash.entrySet()) {
+      try {
+        writeWhole(e.getKey(), e.getValue());
+      } catch (IOException ex) {
+        throw new IllegalStateException("restoring " + e.getKey() + " after the crash failed", ex);
+      }
+    }
+    afterCrash.clear();
     return session;
   }
 
@@ -76,10 +102,18 @@ public final class SimulatedDisk implements CrashSimulator {
             cut(e.getKey(), e.getValue(), kind, random);
           }
         }
+        // Mapped files are rewritten when the next store opens, once the dead one has let go of
+        // its mappings: cutting a file under a live mapping would fault.
+        for (Map.Entry<Path, byte[]> e : images.entrySet()) {
+          if (real.exists(e.getKey())) {
+            afterCrash.put(e.getKey(), cutMapped(e.getKey(), e.getValue(), kind, random));
+          }
+        }
       } catch (IOException e) {
         throw new IllegalStateException("simulating the crash failed", e);
       }
       unforced.clear();
+      images.clear();
       session = new Session();
     }
   }
@@ -114,6 +148,11 @@ public final class SimulatedDisk implements CrashSimulator {
   /** Crashes simulated so far. */
   public synchronized long crashes() {
     return crashes;
+  }
+
+  /** Faults asked for with {@link #failNext} that no call has met yet. */
+  public synchronized int pendingFaults() {
+    return faults.size();
   }
 
   /** Unforced writes and truncations lost in crashes so far. */
@@ -158,6 +197,61 @@ public final class SimulatedDisk implements CrashSimulator {
       if (kind == CrashKind.FLIP) {
         flipOne(ch, changes.subList(0, survivors), tornAt, tornLength, random);
       }
+    }
+  }
+
+  /** What a mapped file holds after a crash: its image, and perhaps some dirty sectors. */
+  private byte[] cutMapped(Path file, byte[] image, CrashKind kind, Random random) throws IOException {
+    byte[] now = Files.readAllBytes(file);
+    if (kind == CrashKind.DROP) {
+      lostChanges += Arrays.equals(now, image) ? 0 : 1;
+      return image;
+    }
+    int length = random.nextBoolean() ? image.length : now.length;
+    byte[] after = Arrays.copyOf(image, length);
+    List<Integer> survivors = new ArrayList<>();
+    for (int sector = 0; sector * SECTOR < length; sector++) {
+      int from = sector * SECTOR;
+      int to = Math.min(length, from + SECTOR);
+      int nowTo = Math.min(to, now.length);
+      boolean dirty = !Arrays.equals(now, Math.min(from, nowTo), nowTo, after, from, to) || nowTo < to;
+      if (dirty) {
+        if (random.nextBoolean()) {
+          // The sector as written now; past the current end of the file it reads as zeros.
+          Arrays.fill(after, from, to, (byte) 0);
+          if (nowTo > from) {
+            System.arraycopy(now, from, after, from, nowTo - from);
+          }
+          survivors.add(sector);
+          tornWrites++;
+        } else {
+          lostChanges++;
+        }
+      }
+    }
+    if (kind == CrashKind.FLIP && !survivors.isEmpty()) {
+      // Only a byte that was written since the image: durable bytes sharing the sector stay.
+      List<Integer> written = new ArrayList<>();
+      for (int sector : survivors) {
+        for (int i = sector * SECTOR; i < Math.min(length, sector * SECTOR + SECTOR); i++) {
+          if (i >= image.length || i >= now.length || now[i] != image[i]) {
+            written.add(i);
+          }
+        }
+      }
+      if (!written.isEmpty()) {
+        int at = written.get(random.nextInt(written.size()));
+        after[at] ^= (byte) (1 + random.nextInt(255));
+        flippedBytes++;
+      }
+    }
+    return after;
+  }
+
+  private void writeWhole(Path file, byte[] content) throws IOException {
+    try (FileChannel ch = real.open(file, StandardOpenOption.WRITE)) {
+      ch.truncate(content.length);
+      writeFully(ch, ByteBuffer.wrap(content), 0);
     }
   }
 
@@ -272,8 +366,11 @@ public final class SimulatedDisk implements CrashSimulator {
     }
   }
 
-  private synchronized void forced(Path file) {
+  private synchronized void forced(Path file) throws IOException {
     unforced.remove(file);
+    if (images.containsKey(file)) {
+      images.put(file, Files.readAllBytes(file)); // fsync persists mapped pages too
+    }
   }
 
   private synchronized void moved(Path from, Path to) {
@@ -282,16 +379,79 @@ public final class SimulatedDisk implements CrashSimulator {
     if (changes != null) {
       unforced.put(to, changes);
     }
+    byte[] image = images.remove(from);
+    images.remove(to);
+    if (image != null) {
+      images.put(to, image);
+    }
   }
 
   private synchronized void deleted(Path file) {
     unforced.remove(file);
+    images.remove(file);
+  }
+
+  /**
+   * A file is mapped read-write: from now on its durability is an image. The image starts as
+   * what the disk holds now, that is the file with its unforced plain writes undone.
+   */
+  private synchronized void mappedReadWrite(Path file, FileChannel ch) throws IOException {
+    if (images.containsKey(file)) {
+      return;
+    }
+    List<Change> changes = unforced.remove(file);
+    if (changes != null && !changes.isEmpty() && firstOldSize(changes.get(0)) == 0) {
+      images.put(file, new byte[0]); // created since the last force: nothing of it is durable
+      return;
+    }
+    byte[] durable = Files.readAllBytes(file);
+    if (changes != null) {
+      try (FileChannel copy = FileChannel.open(Files.createTempFile("samsa-image", ".bin"),
+          StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE)) {
+        writeFully(copy, ByteBuffer.wrap(durable), 0);
+        for (int i = changes.size() - 1; i >= 0; i--) {
+          undo(copy, changes.get(i), 0);
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) copy.size());
+        while (b.hasRemaining() && copy.read(b, b.position()) >= 0) {
+          // read it all
+        }
+        durable = b.array();
+      }
+    }
+    images.put(file, durable);
+  }
+
+  private static long firstOldSize(Change c) {
+    return c instanceof Write w ? w.oldSize() : ((Truncate) c).oldSize();
+  }
+
+  /** msync of a mapped range: those bytes, and the file's length, are durable. */
+  private synchronized void forcedMapped(Path file, long from, int length) throws IOException {
+    byte[] image = images.get(file);
+    if (image == null) {
+      return;
+    }
+    try (FileChannel ch = real.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      byte[] updated = image.length == size ? image : Arrays.copyOf(image, Math.toIntExact(size));
+      long end = Math.min(size, from + length);
+      if (end > from) {
+        byte[] range = readRange(ch, from, end);
+        System.arraycopy(range, 0, updated, (int) from, range.length);
+      }
+      images.put(file, updated);
+    }
   }
 
   /** The file system one store instance sees; dead after a crash. */
   private final class Session implements FileIO {
     private volatile boolean dead;
     private final Set<FileChannel> channels = new HashSet<>();
+    private final Map<MappedByteBuffer, long[]> mapped = java.util.Collections.synchronizedMap(
+        new java.util.IdentityHashMap<>());
+    private final Map<MappedByteBuffer, Path> mappedFiles = java.util.Collections.synchronizedMap(
+        new java.util.IdentityHashMap<>());
 
     void checkAlive() throws IOException {
       if (dead) {
@@ -362,6 +522,44 @@ public final class SimulatedDisk implements CrashSimulator {
     public List<Path> list(Path dir) throws IOException {
       checkAlive();
       return real.list(dir);
+    }
+
+    @Override
+    public MappedByteBuffer map(FileChannel channel, FileChannel.MapMode mode, long position, long size)
+        throws IOException {
+      checkAlive();
+      Tracked tracked = (Tracked) channel;
+      MappedByteBuffer m = tracked.ch.map(mode, position, size);
+      if (mode == FileChannel.MapMode.READ_WRITE) {
+        mappedReadWrite(tracked.file, tracked.ch);
+        mapped.put(m, new long[] {position});
+        mappedFiles.put(m, tracked.file);
+      }
+      return m;
+    }
+
+    @Override
+    public void force(MappedByteBuffer mapping, int index, int length) throws IOException {
+      checkAlive();
+      synchronized (SimulatedDisk.this) {
+        Path file = mappedFiles.get(mapping);
+        if (file != null) {
+          injectFault(Operation.FORCE, file);
+        }
+      }
+      mapping.force(index, length);
+      Path file = mappedFiles.get(mapping);
+      if (file != null) {
+        forcedMapped(file, mapped.get(mapping)[0] + index, length);
+      }
+    }
+
+    @Override
+    public void unmap(MappedByteBuffer mapping) throws IOException {
+      // Allowed even when dead: a dead store must still be able to let go of its mappings.
+      mapped.remove(mapping);
+      mappedFiles.remove(mapping);
+      FileIO.standard().unmap(mapping);
     }
 
     @Override
@@ -496,8 +694,8 @@ public final class SimulatedDisk implements CrashSimulator {
     public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
       session.checkAlive();
       if (mode != MapMode.READ_ONLY) {
-        throw new UnsupportedOperationException("SimulatedDisk cannot see writes through a "
-            + "read-write mapping; a memory-mapped backend needs a CrashSimulator of its own");
+        throw new UnsupportedOperationException("map read-write through FileIO.map, so that the "
+            + "simulated disk sees the mapping: channel.map cannot be tracked");
       }
       return ch.map(mode, position, size);
     }

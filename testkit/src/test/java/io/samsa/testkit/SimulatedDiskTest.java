@@ -143,10 +143,69 @@ class SimulatedDiskTest {
   }
 
   @Test
-  void readWriteMapping_isRefused() throws IOException {
+  void readWriteMapping_outsideFileIO_isRefused() throws IOException {
     SimulatedDisk disk = new SimulatedDisk();
     FileChannel ch = open(disk.fileIO(), dir.resolve("m"));
     write(ch, bytes(8, 1), 0);
     assertThrows(UnsupportedOperationException.class, () -> ch.map(FileChannel.MapMode.READ_WRITE, 0, 8));
+  }
+
+  /** A file mapped read-write: 4 sectors written, the first 2 forced with msync. */
+  private Path mappedFile(SimulatedDisk disk, String name) throws IOException {
+    Path f = dir.resolve(name);
+    FileIO io = disk.fileIO();
+    FileChannel ch = open(io, f);
+    java.nio.MappedByteBuffer m = io.map(ch, FileChannel.MapMode.READ_WRITE, 0, 2048);
+    m.put(0, bytes(1024, 5));
+    io.force(m, 0, 1024);
+    m.put(1024, bytes(1024, 6));
+    io.unmap(m);
+    ch.close();
+    return f;
+  }
+
+  @Test
+  void mappedFile_drop_keepsWhatMsyncForced_andLosesTheRest() throws IOException {
+    SimulatedDisk disk = new SimulatedDisk();
+    Path f = mappedFile(disk, "drop");
+    disk.crash(CrashKind.DROP, new Random(0));
+    disk.fileIO(); // the next store opens: mapped files take their crash state
+    byte[] after = Files.readAllBytes(f);
+    assertEquals(2048, after.length, "msync made the length durable");
+    assertArrayEquals(bytes(1024, 5), Arrays.copyOf(after, 1024));
+    assertArrayEquals(new byte[1024], Arrays.copyOfRange(after, 1024, 2048), "the unforced sectors are lost");
+  }
+
+  @Test
+  void mappedFile_tear_keepsSomeDirtySectors_eachWholeOldOrNew() throws IOException {
+    int kept = 0;
+    for (int seed = 0; seed < 30; seed++) {
+      SimulatedDisk disk = new SimulatedDisk();
+      Path f = mappedFile(disk, "tear" + seed);
+      disk.crash(CrashKind.TEAR, new Random(seed));
+      disk.fileIO();
+      byte[] after = Files.readAllBytes(f);
+      assertArrayEquals(bytes(1024, 5), Arrays.copyOf(after, 1024), "forced sectors stay");
+      for (int sector = 1024; sector < 2048; sector += 512) {
+        byte[] s = Arrays.copyOfRange(after, sector, sector + 512);
+        boolean old = Arrays.equals(s, new byte[512]);
+        boolean written = Arrays.equals(s, bytes(512, 6));
+        assertTrue(old || written, "sector at " + sector + " is torn inside, seed " + seed);
+        kept += written ? 1 : 0;
+      }
+    }
+    assertTrue(kept > 10 && kept < 50, "dirty sectors survive at random: " + kept + " of 60");
+  }
+
+  @Test
+  void mappedFile_flip_changesOnlyAWrittenByte() throws IOException {
+    for (int seed = 0; seed < 30; seed++) {
+      SimulatedDisk disk = new SimulatedDisk();
+      Path f = mappedFile(disk, "flip" + seed);
+      disk.crash(CrashKind.FLIP, new Random(seed));
+      disk.fileIO();
+      byte[] after = Files.readAllBytes(f);
+      assertArrayEquals(bytes(1024, 5), Arrays.copyOf(after, 1024), "forced bytes are never flipped");
+    }
   }
 }

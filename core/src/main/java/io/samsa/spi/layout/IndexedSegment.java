@@ -459,6 +459,7 @@ public abstract class IndexedSegment implements Segment {
       }
       try {
         if (indexesLoaded) {
+          dataLength(); // the storage must still answer before anything is written into it
           writeFinalTimeEntry();
           trimIndexes();
           truncateData(size);

@@ -13,7 +13,10 @@ public interface BatchSlice {
   /** The slice's length in bytes; 0 for an empty slice. */
   int sizeInBytes();
 
-  /** Where the slice starts in its segment, for messages. */
+  /**
+   * Where the slice starts in its segment, in bytes; or -1 for a backend without byte positions
+   * (batches stored as separate values): the core then checks such slices on every read.
+   */
   long position();
 
   /** Copies the whole slice into {@code dst} at its position, advancing it. */

@@ -8,8 +8,12 @@ package io.samsa.spi;
  *     {@linkplain Segment#isFull() full})
  * @param segmentBytes the most bytes of batches a segment holds: the core rolls before a batch
  *     would take it past this (a backend that preallocates sizes its files by it)
+ * @param syncEveryAppend whether the topic forces every append (the core calls {@link
+ *     Segment#flush()} after each): a backend with a write-ahead log may write synchronously
+ *     instead and make that flush cheap
  */
-public record SegmentOptions(int indexIntervalBytes, int maxIndexBytes, long segmentBytes) {
+public record SegmentOptions(
+    int indexIntervalBytes, int maxIndexBytes, long segmentBytes, boolean syncEveryAppend) {
   public SegmentOptions {
     if (indexIntervalBytes < 0) {
       throw new IllegalArgumentException("indexIntervalBytes must be >= 0: " + indexIntervalBytes);

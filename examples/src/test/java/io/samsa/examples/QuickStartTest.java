@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class QuickStartTest {
@@ -24,11 +26,12 @@ class QuickStartTest {
     assertTrue(text.contains("clean shutdown: true"), text);
   }
 
-  @Test
-  void quickStart_onTheMmapBackend_verifiesToo() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"mmap", "rocksdb"})
+  void quickStart_onTheOtherBackends_verifiesToo(String backend) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     boolean ok = QuickStart.run(new String[] {"--dir", dir.toString(), "--records", "20000",
-        "--backend", "mmap"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+        "--backend", backend}, new PrintStream(out, true, StandardCharsets.UTF_8));
     assertTrue(ok, out.toString(StandardCharsets.UTF_8));
   }
 

@@ -200,17 +200,10 @@ public final class BatchScanner {
         scan.stop(crc.get());
         break;
       }
-      if (scan.baseOffset() != nextOffset) {
-        scan.stop("offset out of sequence: baseOffset=" + scan.baseOffset() + ", expected=" + nextOffset);
-        break;
-      }
-      if (scan.lastOffset() - expectedBaseOffset > Integer.MAX_VALUE) {
-        scan.stop("offset too far from the segment base: lastOffset=" + scan.lastOffset()
-            + ", segment base=" + expectedBaseOffset);
-        break;
-      }
-      if (scan.partitionLeaderEpoch() < epoch) {
-        scan.stop("leader epoch went back: epoch=" + scan.partitionLeaderEpoch() + ", previous=" + epoch);
+      Optional<String> sequence = BatchValidator.checkSequence(scan.baseOffset(), scan.lastOffset(),
+          scan.partitionLeaderEpoch(), nextOffset, expectedBaseOffset, epoch);
+      if (sequence.isPresent()) {
+        scan.stop(sequence.get());
         break;
       }
       epoch = scan.partitionLeaderEpoch();

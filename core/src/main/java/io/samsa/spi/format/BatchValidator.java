@@ -93,6 +93,30 @@ public final class BatchValidator {
   }
 
   /**
+   * Checks that a batch continues a segment: it starts at {@code expectedBaseOffset}, its last
+   * offset is within an int of the segment's base (the indexes store relative offsets), and its
+   * leader epoch is not below the previous batch's. The CRC does not cover the base offset or the
+   * epoch, so these are the only guard on them.
+   *
+   * @return empty if so, else what is wrong
+   */
+  public static Optional<String> checkSequence(long baseOffset, long lastOffset, int epoch,
+      long expectedBaseOffset, long segmentBase, int previousEpoch) {
+    if (baseOffset != expectedBaseOffset) {
+      return Optional.of("offset out of sequence: baseOffset=" + baseOffset + ", expected="
+          + expectedBaseOffset);
+    }
+    if (lastOffset - segmentBase > Integer.MAX_VALUE) {
+      return Optional.of("offset too far from the segment base: lastOffset=" + lastOffset
+          + ", segment base=" + segmentBase);
+    }
+    if (epoch < previousEpoch) {
+      return Optional.of("leader epoch went back: epoch=" + epoch + ", previous=" + previousEpoch);
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Checks the batch like {@link #check} and throws if it is not intact.
    *
    * @param source the file or stream the bytes came from, for the message

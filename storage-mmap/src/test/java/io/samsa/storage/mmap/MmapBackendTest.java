@@ -139,7 +139,7 @@ class MmapBackendTest {
 
   @Test
   void segmentLargerThanOneMapping_isRefusedWithTheLimit() {
-    SegmentOptions huge = new SegmentOptions(4096, 1 << 20, 3L << 30);
+    SegmentOptions huge = new SegmentOptions(4096, 1 << 20, 3L << 30, false);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> MmapSegment.FILES.create(FileIO.standard(), dir, 0, huge, s -> { }));
     assertTrue(e.getMessage().contains("segment.bytes=3221225472")

@@ -83,8 +83,8 @@ final class LogLoader {
         SegmentRecovery r = last.recover(last.baseOffset());
         if (r.truncatedBytes() > 0) {
           cuts.add(cut(last, r));
-          last.flush();
         }
+        last.flush();
         recover = true;
       }
     }
@@ -139,8 +139,11 @@ final class LogLoader {
       SegmentRecovery r = s.recover(i == first ? recoveryPoint : s.baseOffset());
       if (r.truncatedBytes() > 0) {
         cuts.add(cut(s, r));
-        s.flush(); // the cut is durable before new batches take the place of the bytes cut
       }
+      // What recovery changed (a cut, trimmed preallocation, rebuilt indexes) is forced before
+      // anything relies on it: new batches may take the place of the bytes cut, and a later
+      // recovery point may pass this segment without flushing it again.
+      s.flush();
       boolean last = i == segments.size() - 1;
       if (!last && (r.truncatedBytes() > 0 || r.nextOffset() != segments.get(i + 1).baseOffset())) {
         String why = r.truncatedBytes() > 0

@@ -73,7 +73,7 @@ final class LogReads {
       }
       requireData(h, slice, offset);
       long from = slice.position();
-      if (from + slice.sizeInBytes() <= h.verifiedBytes()) {
+      if (from >= 0 && from + slice.sizeInBytes() <= h.verifiedBytes()) {
         return slice.writeTo(target); // checked before: zero copy
       }
       // Not yet checked in this process: check it once, then send the checked bytes.
@@ -190,7 +190,9 @@ final class LogReads {
         break;
       }
     }
-    h.verified(position, position + at);
+    if (position >= 0) {
+      h.verified(position, position + at);
+    }
     return at;
   }
 

@@ -261,7 +261,8 @@ public final class LocalStore implements LogStore {
   private PartitionLog.Opened openPartition(TopicPartition tp, TopicConfig config, boolean clean)
       throws IOException {
     PartitionStore ps = topicStore.openPartition(tp,
-        new SegmentOptions(config.indexIntervalBytes(), config.segmentIndexBytes(), config.segmentBytes()));
+        new SegmentOptions(config.indexIntervalBytes(), config.segmentIndexBytes(), config.segmentBytes(),
+            config.flushPolicy().isEveryAppend()));
     try {
       return PartitionLog.open(tp, ps, config, settings.clock(), buffers, background, clean);
     } catch (IOException | RuntimeException e) {

@@ -1,0 +1,303 @@
+package io.samsa.storage.rocksdb;
+
+import io.samsa.TopicPartition;
+import io.samsa.spi.PartitionStore;
+import io.samsa.spi.SegmentOptions;
+import io.samsa.spi.TopicMetadata;
+import io.samsa.spi.TopicStore;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LogFile;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WALRecoveryMode;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * One RocksDB database for a whole store, under {@code <store>/rocksdb}, with three column
+ * families: {@code batches}, {@code timeindex} and {@code meta} (see {@link Keys}).
+ *
+ * <h2>Durability</h2>
+ * Every write goes to the write-ahead log. Batches are written without sync (a process crash
+ * loses nothing; a machine crash loses what was not synced), unless the topic forces every append,
+ * in which case they are written with sync. {@link #syncWal()} (a segment's flush) syncs the log.
+ * Topic changes and checkpoints are written with sync: they are durable when the call returns.
+ * Recovery is RocksDB's own: the log is replayed to its last whole record
+ * ({@code kPointInTimeRecovery}); the core then checks every batch's CRC above its recovery point.
+ *
+ * <h2>Native objects</h2>
+ * The database, its column family handles and its options live as long as the store; they are
+ * closed in order (handles, database, then options) when it closes, after the core has closed
+ * every partition. Iterators, read options and slices never outlive the call that made them.
+ *
+ * <p>Compression is off: batches are Kafka's uncompressed record batches, stored as they are.
+ */
+final class RocksDbTopicStore implements TopicStore {
+  private final Path dir;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final List<ColumnFamilyHandle> handles;
+  final RocksDB db;
+  final ColumnFamilyHandle batches;
+  final ColumnFamilyHandle timeIndex;
+  final ColumnFamilyHandle meta;
+  final WriteOptions plain = new WriteOptions();
+  final WriteOptions synced = new WriteOptions().setSync(true);
+  private final AtomicBoolean unsynced = new AtomicBoolean();
+  private final Map<String, TopicMetadata> topics = new TreeMap<>();
+  private volatile Map<String, Long> syncedWal = Map.of();
+  private final Runnable onClose;
+
+  private RocksDbTopicStore(Path dir, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
+      RocksDB db, List<ColumnFamilyHandle> handles, Runnable onClose) {
+    this.dir = dir;
+    this.dbOptions = dbOptions;
+    this.cfOptions = cfOptions;
+    this.db = db;
+    this.handles = handles;
+    this.batches = handles.get(1);
+    this.timeIndex = handles.get(2);
+    this.meta = handles.get(3);
+    this.onClose = onClose;
+  }
+
+  static RocksDbTopicStore open(Path dir, Runnable onClose) throws IOException {
+    NativeLibrary.load();
+    Files.createDirectories(dir);
+    DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+        .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery);
+    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.NO_COMPRESSION);
+    List<ColumnFamilyDescriptor> descriptors = List.of(
+        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+        new ColumnFamilyDescriptor("batches".getBytes(StandardCharsets.UTF_8), cfOptions),
+        new ColumnFamilyDescriptor("timeindex".getBytes(StandardCharsets.UTF_8), cfOptions),
+        new ColumnFamilyDescriptor("meta".getBytes(StandardCharsets.UTF_8), cfOptions));
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    RocksDB db;
+    try {
+      db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+    } catch (RocksDBException e) {
+      cfOptions.close();
+      dbOptions.close();
+      throw new IOException("cannot open RocksDB: dir=" + dir + ", error=" + e.getMessage(), e);
+    }
+    RocksDbTopicStore store = new RocksDbTopicStore(dir, dbOptions, cfOptions, db, handles, onClose);
+    try {
+      store.loadTopics();
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  Path directory() {
+    return dir;
+  }
+
+  private void loadTopics() throws IOException {
+    try (Slice lower = new Slice(Keys.topicsStart()); Slice upper = new Slice(Keys.topicsEnd());
+        ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+        RocksIterator it = db.newIterator(meta, ro)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        TopicMetadata t = parse(Keys.topicOf(it.key()), it.value());
+        topics.put(t.name(), t);
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw io("load topics", e);
+    }
+  }
+
+  @Override
+  public synchronized List<TopicMetadata> topics() {
+    return new ArrayList<>(topics.values());
+  }
+
+  @Override
+  public synchronized void createTopic(TopicMetadata topic) throws IOException {
+    writeTopic(topic, 0);
+  }
+
+  @Override
+  public synchronized void updateTopic(TopicMetadata topic) throws IOException {
+    TopicMetadata old = topics.get(topic.name());
+    writeTopic(topic, old == null ? 0 : old.partitionCount());
+  }
+
+  /** Allocates ids for the new partitions and stores the metadata, in one synced write. */
+  private void writeTopic(TopicMetadata topic, int existingPartitions) throws IOException {
+    try (WriteBatch wb = new WriteBatch()) {
+      long next = nextPartitionId();
+      for (int p = existingPartitions; p < topic.partitionCount(); p++) {
+        wb.put(meta, Keys.partition(topic.name(), p), Keys.longValue(next++));
+      }
+      wb.put(meta, Keys.NEXT_PARTITION_ID, Keys.longValue(next));
+      wb.put(meta, Keys.topic(topic.name()), format(topic)); // atomic with the ids: the commit point
+      write(wb, true);
+      topics.put(topic.name(), topic);
+    } catch (RocksDBException e) {
+      throw io("write topic " + topic.name(), e);
+    }
+  }
+
+  private long nextPartitionId() throws RocksDBException {
+    byte[] v = db.get(meta, Keys.NEXT_PARTITION_ID);
+    return v == null ? 1 : Keys.longOf(v);
+  }
+
+  @Override
+  public synchronized void deleteTopic(String name) throws IOException {
+    TopicMetadata topic = topics.get(name);
+    if (topic == null) {
+      return;
+    }
+    try (WriteBatch wb = new WriteBatch()) {
+      for (int p = 0; p < topic.partitionCount(); p++) {
+        long id = partitionId(new TopicPartition(name, p));
+        wb.deleteRange(batches, Keys.batch(id, 0), Keys.batchesEnd(id));
+        wb.deleteRange(timeIndex, Keys.timeStart(id, 0), Keys.timeStart(id + 1, 0));
+        wb.deleteRange(meta, Keys.segmentsStart(id), Keys.segmentsEnd(id));
+        wb.delete(meta, Keys.checkpoint(id));
+        wb.delete(meta, Keys.partition(name, p));
+      }
+      wb.delete(meta, Keys.topic(name));
+      write(wb, true);
+      topics.remove(name);
+    } catch (RocksDBException e) {
+      throw io("delete topic " + name, e);
+    }
+  }
+
+  long partitionId(TopicPartition tp) throws IOException {
+    try {
+      byte[] v = db.get(meta, Keys.partition(tp.topic(), tp.partition()));
+      if (v == null) {
+        throw new IOException("no partition id stored for " + tp);
+      }
+      return Keys.longOf(v);
+    } catch (RocksDBException e) {
+      throw io("look up " + tp, e);
+    }
+  }
+
+  @Override
+  public PartitionStore openPartition(TopicPartition partition, SegmentOptions options) throws IOException {
+    return new RocksDbPartitionStore(this, partition, partitionId(partition), options);
+  }
+
+  /** Writes a batch of changes; with sync when {@code sync}, else only to the log. */
+  void write(WriteBatch wb, boolean sync) throws RocksDBException {
+    if (sync) {
+      db.write(synced, wb);
+      synced();
+    } else {
+      db.write(plain, wb);
+      unsynced.set(true);
+    }
+  }
+
+  /** Writes one value with sync. */
+  void putSynced(ColumnFamilyHandle cf, byte[] key, byte[] value) throws RocksDBException {
+    db.put(cf, synced, key, value);
+    synced();
+  }
+
+  /** Syncs the write-ahead log, if anything was written without sync since the last time. */
+  void syncWal() throws IOException {
+    if (unsynced.getAndSet(false)) {
+      try {
+        db.flushWal(true);
+        synced();
+      } catch (RocksDBException e) {
+        unsynced.set(true);
+        throw io("sync the write-ahead log", e);
+      }
+    }
+  }
+
+  /** Notes the log's length after a sync: everything up to it survives a power cut. */
+  private void synced() throws RocksDBException {
+    Map<String, Long> sizes = new HashMap<>();
+    for (LogFile f : db.getSortedWalFiles()) {
+      sizes.put(Path.of(f.pathName()).getFileName().toString(), f.sizeFileBytes());
+    }
+    syncedWal = Map.copyOf(sizes);
+  }
+
+  /** The write-ahead log files and their lengths at the last sync (for crash simulation). */
+  Map<String, Long> syncedWalSizes() {
+    return syncedWal;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      for (ColumnFamilyHandle h : handles) {
+        h.close();
+      }
+      db.closeE();
+    } catch (RocksDBException e) {
+      throw io("close", e);
+    } finally {
+      plain.close();
+      synced.close();
+      cfOptions.close();
+      dbOptions.close();
+      onClose.run();
+    }
+  }
+
+  IOException io(String what, RocksDBException e) {
+    return new IOException("RocksDB failed to " + what + ": dir=" + dir + ", status="
+        + (e.getStatus() == null ? "?" : e.getStatus().getCodeString()) + ", error=" + e.getMessage(), e);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static byte[] format(TopicMetadata topic) {
+    StringBuilder s = new StringBuilder();
+    s.append("name=").append(topic.name()).append('\n');
+    s.append("partitions=").append(topic.partitionCount()).append('\n');
+    for (Map.Entry<String, String> e : new TreeMap<>(topic.config()).entrySet()) {
+      s.append("config.").append(e.getKey()).append('=').append(e.getValue()).append('\n');
+    }
+    return s.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static TopicMetadata parse(String name, byte[] value) throws IOException {
+    Properties p = new Properties();
+    p.load(new StringReader(new String(value, StandardCharsets.UTF_8)));
+    try {
+      int partitions = Integer.parseInt(p.getProperty("partitions", ""));
+      Map<String, String> config = new TreeMap<>();
+      for (String key : p.stringPropertyNames()) {
+        if (key.startsWith("config.")) {
+          config.put(key.substring(7), p.getProperty(key));
+        }
+      }
+      return new TopicMetadata(name, partitions, config);
+    } catch (RuntimeException e) {
+      throw new IOException("corrupt topic metadata in RocksDB: topic=" + name + ", error=" + e, e);
+    }
+  }
+}

@@ -32,6 +32,17 @@ final class ScenarioGenerators {
     return settings().zip(lists().of(actions(crashes)).ofSizeBetween(1, maxActions), Scenario::new);
   }
 
+  /**
+   * Scenarios for comparing backends: no crashes (each backend's crash model cuts differently)
+   * and indexes too large to fill (so that rolls, which a full index forces, are the same on
+   * backends with and without index files).
+   */
+  static Gen<Scenario> crossBackendScenarios(int maxActions) {
+    return settings().map(s -> new LogSettings(s.segmentBytes(), s.indexIntervalBytes(), 64 * 1024,
+            s.retentionBytes(), s.retentionMs(), s.segmentMs(), s.flushMessages(), s.flushMs()))
+        .zip(lists().of(actions(false)).ofSizeBetween(1, maxActions), Scenario::new);
+  }
+
   static Gen<LogSettings> settings() {
     Gen<Long> retentionBytes = Generate.frequency(
         Pair.of(1, Generate.constant(-1L)), Pair.of(1, Generate.longRange(300, 8000)));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.quicktheories.QuickTheory.qt;
 
 import io.samsa.AppendResult;
 import io.samsa.InvalidPartitionsException;
@@ -36,7 +35,6 @@ import io.samsa.spi.format.BatchValidator;
 import io.samsa.spi.format.RecordBatchDecoder;
 import io.samsa.testkit.model.Scenario;
 import io.samsa.testkit.model.ScenarioRunner;
-import io.samsa.testkit.model.ScenarioShrinker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -55,7 +53,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -136,46 +133,9 @@ public abstract class StorageConformanceTest {
   @Test
   public void randomOperations_matchTheModel(TestReporter reporter) {
     boolean crashes = !missingCapabilities().containsKey(Capability.CRASH_SIMULATION);
-    AtomicInteger tries = new AtomicInteger();
-    AtomicReference<Scenario> smallest = new AtomicReference<>();
-    var theory = qt().withExamples(tries()).withShrinkCycles(100);
-    Long seed = Long.getLong("samsa.testkit.seed");
-    if (seed != null) {
-      theory = theory.withFixedSeed(seed);
-    }
-    try {
-      theory.forAll(ScenarioGenerators.scenarios(crashes, 40)).checkAssert(scenario -> {
-        tries.incrementAndGet();
-        try {
-          runScenario(scenario, crashes);
-        } catch (AssertionError | RuntimeException e) {
-          smallest.accumulateAndGet(scenario, (a, b) ->
-              a == null || b.actions().size() < a.actions().size() ? b : a);
-          throw e;
-        }
-      });
-    } catch (AssertionError found) {
-      // QuickTheories found a failure and shrank its values; now shrink the sequence itself.
-      Scenario minimal = ScenarioShrinker.minimize(smallest.get(), s -> {
-        try {
-          runScenario(s, crashes);
-          return false;
-        } catch (AssertionError | RuntimeException e) {
-          return true;
-        }
-      }, 2000);
-      String cause;
-      try {
-        runScenario(minimal, crashes);
-        cause = "(no longer fails on its own)";
-      } catch (AssertionError | RuntimeException e) {
-        cause = e.toString();
-      }
-      throw new AssertionError("the store disagreed with the model. Minimal failing "
-          + minimal + "\nfailure: " + cause + "\n\nQuickTheories' report follows.\n"
-          + found.getMessage(), found);
-    }
-    reporter.publishEntry("tries", Integer.toString(tries.get()));
+    int tries = ScenarioProperty.check(ScenarioGenerators.scenarios(crashes, 40), tries(),
+        scenario -> runScenario(scenario, crashes));
+    reporter.publishEntry("tries", Integer.toString(tries));
     reporter.publishEntry("crashes", crashes ? "simulated" : missingCapabilities().get(Capability.CRASH_SIMULATION));
   }
 
@@ -796,8 +756,9 @@ public abstract class StorageConformanceTest {
     return (SimulatedDisk) f.crash;
   }
 
-  private static boolean isLog(Path p) {
-    return p.getFileName().toString().endsWith(".log");
+  /** Any file but the temporary of an atomic write: the first one hit is a segment's data. */
+  private static boolean isData(Path p) {
+    return !p.getFileName().toString().endsWith(".tmp");
   }
 
   @Test
@@ -806,7 +767,7 @@ public abstract class StorageConformanceTest {
       SimulatedDisk disk = simulatedDisk(f);
       Log log = f.log("t", smallSegments());
       log.append(records(0, 3));
-      disk.failNext(SimulatedDisk.Operation.WRITE, StorageConformanceTest::isLog);
+      disk.failNext(SimulatedDisk.Operation.WRITE, StorageConformanceTest::isData);
       try {
         log.append(records(3, 3));
       } catch (io.samsa.StorageException expected) {
@@ -833,7 +794,7 @@ public abstract class StorageConformanceTest {
       Log log = f.log("t", smallSegments().toBuilder().flushPolicy(io.samsa.FlushPolicy.everyAppend()).build());
       log.append(records(0, 3));
       assertEquals(3, log.recoveryPoint());
-      disk.failNext(SimulatedDisk.Operation.FORCE, StorageConformanceTest::isLog);
+      disk.failNext(SimulatedDisk.Operation.FORCE, StorageConformanceTest::isData);
       assertThrows(io.samsa.StorageException.class, () -> log.append(records(3, 1)));
       io.samsa.StorageException again = assertThrows(io.samsa.StorageException.class, () -> log.append(records(4, 1)));
       assertTrue(again.getMessage().contains("reopen"), again.getMessage());
@@ -858,7 +819,7 @@ public abstract class StorageConformanceTest {
       log.append(records(0, 3));
       log.roll();
       log.append(records(3, 3));
-      disk.failNext(SimulatedDisk.Operation.FORCE, StorageConformanceTest::isLog);
+      disk.failNext(SimulatedDisk.Operation.FORCE, StorageConformanceTest::isData);
       assertThrows(io.samsa.StorageException.class, () -> log.truncateTo(1));
       assertThrows(io.samsa.StorageException.class, f.store::close);
       LogStore store = f.open();

@@ -66,19 +66,47 @@ public final class ScenarioRunner implements AutoCloseable {
   private final ManualClock clock = new ManualClock(START_MILLIS);
   private final TopicPartition tp = new TopicPartition(TOPIC, 0);
   private final LogModel model = new LogModel();
+  private final java.util.function.Consumer<String> transcript;
   private ManualScheduler scheduler;
   private TopicConfig config;
   private LogStore store;
   private Log log;
+  private int step;
 
   /**
    * @param crash how to cut the power, or null if the scenario holds no {@link Action.Crash}
    * @param dir an empty directory for the store
    */
   public ScenarioRunner(StorageProvider provider, CrashSimulator crash, Path dir) {
+    this(provider, crash, dir, line -> { });
+  }
+
+  /**
+   * @param transcript told, in order, every answer the store gives and its state after every
+   *     step: two backends that run the same scenario must tell the same (invariant 8)
+   */
+  public ScenarioRunner(StorageProvider provider, CrashSimulator crash, Path dir,
+      java.util.function.Consumer<String> transcript) {
     this.provider = provider;
     this.crash = crash;
     this.dir = dir;
+    this.transcript = transcript;
+  }
+
+  private void observe(String answer) {
+    transcript.accept(step + " " + answer);
+  }
+
+  /** The log's offsets and segments, as every backend must report them alike. */
+  private String state() {
+    StringBuilder s = new StringBuilder("state start=").append(log.logStartOffset())
+        .append(" end=").append(log.logEndOffset()).append(" recoveryPoint=").append(log.recoveryPoint())
+        .append(" segments=");
+    for (SegmentInfo i : log.segments()) {
+      s.append('[').append(i.baseOffset()).append(',').append(i.nextOffset()).append(',')
+          .append(i.sizeInBytes()).append(',').append(i.maxTimestamp()).append(']');
+    }
+    return s.toString();
   }
 
   /** Runs every step, checking after each; then reopens the store and checks everything again. */
@@ -90,9 +118,11 @@ public final class ScenarioRunner implements AutoCloseable {
     List<Action> actions = scenario.actions();
     for (int i = 0; i < actions.size(); i++) {
       Action action = actions.get(i);
+      step = i + 1;
       try {
         apply(action);
         checkState();
+        observe(state());
       } catch (AssertionError | RuntimeException e) {
         throw new AssertionError("step " + (i + 1) + " (" + action + ") failed: " + e, e);
       }
@@ -164,9 +194,11 @@ public final class ScenarioRunner implements AutoCloseable {
       Check.equal(size, e.batchBytes(), "batchBytes in the exception");
       Check.equal(limit, e.maxBatchBytes(), "maxBatchBytes in the exception");
       Check.equal(before, log.segments(), "segments after a refused append");
+      observe("append refused " + size);
       return;
     }
     AppendResult r = log.append(records);
+    observe("append " + r.baseOffset() + ".." + r.lastOffset() + " at " + r.appendTimeMs());
     model.batches.add(new Batch(r.baseOffset(), r.lastOffset(), size));
     Check.equal(model.end(), r.baseOffset(), "base offset of the append");
     Check.equal(model.end() + records.size() - 1, r.lastOffset(), "last offset of the append");
@@ -189,6 +221,8 @@ public final class ScenarioRunner implements AutoCloseable {
   private void read(Action.Read r) {
     long offset = pick(r.pick());
     ReadResult result = log.read(offset, r.maxBytes());
+    observe("read " + offset + " " + r.maxBytes() + " -> " + result.size() + " records #"
+        + result.records().hashCode() + " next=" + result.nextOffset() + " bytes=" + result.sizeInBytes());
     Check.equal(model.end(), result.logEndOffset(), "log end offset in the read result");
     if (offset == model.end()) {
       Check.that(result.isEmpty(), "a read at the log end returned " + result.records());
@@ -218,6 +252,7 @@ public final class ScenarioRunner implements AutoCloseable {
     long offset = r.below() ? model.logStart - 1 - r.distance() : model.end() + 1 + r.distance();
     OffsetOutOfRangeException e = Check.fails(OffsetOutOfRangeException.class,
         () -> log.read(offset, 1024), "read at " + offset);
+    observe("out of range " + offset + " [" + e.logStartOffset() + ", " + e.logEndOffset() + "]");
     Check.equal(tp, e.partition(), "partition in the exception");
     Check.equal(offset, e.requested(), "requested offset in the exception");
     Check.equal(model.logStart, e.logStartOffset(), "log start in the exception");
@@ -234,6 +269,8 @@ public final class ScenarioRunner implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     Check.equal((long) out.size(), written, "bytes transferred");
+    observe("transfer " + offset + " " + t.maxBytes() + " -> " + written + " bytes #"
+        + java.util.Arrays.hashCode(out.toByteArray()));
     if (offset == model.end()) {
       Check.equal(0L, written, "bytes transferred at the log end");
       return;
@@ -268,6 +305,7 @@ public final class ScenarioRunner implements AutoCloseable {
       }
       Check.that(reader.poll(Duration.ZERO).isEmpty(), "reader returned records past the log end");
     }
+    observe("reader " + offset + " -> " + got.size() + " records #" + got.hashCode());
     Check.equal(model.end() - offset, (long) got.size(), "records polled");
     if (!got.isEmpty()) {
       compare(offset, got);
@@ -288,7 +326,9 @@ public final class ScenarioRunner implements AutoCloseable {
         break;
       }
     }
-    Check.equal(expected, log.offsetForTimestamp(target), "offsetForTimestamp(" + target + ")");
+    OptionalLong found = log.offsetForTimestamp(target);
+    observe("offsetForTimestamp " + target + " -> " + found);
+    Check.equal(expected, found, "offsetForTimestamp(" + target + ")");
   }
 
   private void roll() {
@@ -304,6 +344,7 @@ public final class ScenarioRunner implements AutoCloseable {
     List<SegmentInfo> before = modelSegments(log.segments());
     int expected = RetentionRule.deletable(before, config, clock.millis(), model.logStart);
     int deleted = log.applyRetention();
+    observe("retention deleted " + deleted);
     Check.equal(expected, deleted, "segments deleted by retention (before: " + before + ")");
     List<SegmentInfo> after = log.segments();
     Check.equal(bases(before.subList(expected, before.size())), bases(after),

@@ -8,7 +8,9 @@
  * io.samsa.spi.format} (batch headers, checksums, recovery scans, index layouts), and the
  * conformance kit in {@code io.samsa:samsa-testkit}, whose {@code StorageConformanceTest} proves a
  * backend with one small subclass. The reference backend of the kit ({@code
- * io.samsa.testkit.memory.MemoryStorageProvider}, a few hundred lines) and the file backend
- * ({@code io.samsa.storage.file}) are the templates to read.
+ * io.samsa.testkit.memory.MemoryStorageProvider}, a few hundred lines), the {@code journal}
+ * backend of the examples module ({@code io.samsa.examples.journal}, a complete on-disk backend
+ * written from scratch) and the file backend ({@code io.samsa.storage.file}, built on {@link
+ * io.samsa.spi.layout}) are the templates to read.
  */
 package io.samsa.spi;

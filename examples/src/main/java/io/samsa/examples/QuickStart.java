@@ -236,10 +236,14 @@ public final class QuickStart {
     }
   }
 
-  /** A one-line progress bar of 40 steps, redrawn once per step. */
+  /**
+   * A one-line progress bar of 40 steps, redrawn once per step on a terminal; elsewhere (a CI log,
+   * a test) only the finished bar is printed.
+   */
   private final class Progress {
     private final String label;
     private final long total;
+    private final boolean interactive = out == System.out && System.console() != null;
     private int shown = -1;
 
     Progress(String label, long total) {
@@ -248,13 +252,16 @@ public final class QuickStart {
     }
 
     void update(long done) {
+      if (!interactive && done < total) {
+        return;
+      }
       int step = (int) (done * 40 / total);
       if (step != shown) {
         shown = step;
         int percent = (int) (done * 100 / total);
         int filled = step;
-        out.printf("\r%-18s [%s%s] %3d%% %,d", label, "#".repeat(filled), " ".repeat(40 - filled),
-            percent, done);
+        out.printf("%s%-18s [%s%s] %3d%% %,d", interactive ? "\r" : "", label,
+            "#".repeat(filled), " ".repeat(40 - filled), percent, done);
         out.flush();
       }
     }

@@ -3,15 +3,11 @@ package io.samsa.testkit;
 import io.samsa.spi.StorageProvider;
 import io.samsa.testkit.model.Scenario;
 import io.samsa.testkit.model.ScenarioRunner;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +57,7 @@ public abstract class CrossBackendConformanceTest {
       } catch (AssertionError | RuntimeException failure) {
         throw new AssertionError("backend " + e.getKey() + " disagreed with the model: " + failure, failure);
       } finally {
-        deleteRecursively(dir);
+        ScratchDirectories.delete(dir);
       }
       if (first == null) {
         firstName = e.getKey();
@@ -76,19 +72,6 @@ public abstract class CrossBackendConformanceTest {
               + " answered differently: " + firstName + ": " + a + " / " + e.getKey() + ": " + b);
         }
       }
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // a leftover in the temp directory does no harm; JUnit removes it
     }
   }
 }

@@ -44,7 +44,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -146,7 +145,7 @@ public abstract class StorageConformanceTest {
     try (ScenarioRunner runner = new ScenarioRunner(provider, crashes ? crashSimulator(provider) : null, dir)) {
       runner.run(scenario);
     } finally {
-      deleteRecursively(dir);
+      ScratchDirectories.delete(dir);
     }
   }
 
@@ -235,19 +234,6 @@ public abstract class StorageConformanceTest {
   private void requireCrashes() {
     String missing = missingCapabilities().get(Capability.CRASH_SIMULATION);
     Assumptions.assumeTrue(missing == null, () -> "crash simulation is not supported: " + missing);
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // a leftover in the temp directory does no harm; JUnit removes it
-    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -34,6 +34,12 @@ public final class Samsa {
   /** The backend used when none is named. */
   public static final String DEFAULT_BACKEND = "file";
 
+  /**
+   * The default bound on open file descriptors: below the common soft limit of 1,024 with room
+   * for the rest of the process.
+   */
+  public static final int DEFAULT_MAX_OPEN_FILES = 1000;
+
   private Samsa() {}
 
   /** A builder for a store in {@code directory} (created if missing). */
@@ -69,6 +75,7 @@ public final class Samsa {
     private Duration retentionCheckInterval = Duration.ofMinutes(5);
     private Duration checkpointInterval = Duration.ofMinutes(1);
     private int recoveryThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
     private final Map<String, String> backendOptions = new LinkedHashMap<>();
 
     private Builder(Path directory) {
@@ -140,6 +147,25 @@ public final class Samsa {
       return this;
     }
 
+    /**
+     * How many file descriptors the backend's files may hold open at once; default {@value
+     * #DEFAULT_MAX_OPEN_FILES}. Files beyond the bound (segments and indexes of idle partitions)
+     * are closed and reopened on demand, least recently used first; a descriptor is never closed
+     * under an operation, so operations in flight may briefly exceed the bound. Raise it if the
+     * process's limit ({@code ulimit -n}) allows and many partitions are busy at once; every
+     * backend that does its file I/O through {@link io.samsa.spi.StorageContext#fileIO()} is
+     * bounded by it.
+     *
+     * @throws IllegalArgumentException if {@code maxOpenFiles < 1}
+     */
+    public Builder maxOpenFiles(int maxOpenFiles) {
+      if (maxOpenFiles < 1) {
+        throw new IllegalArgumentException("maxOpenFiles must be >= 1: maxOpenFiles=" + maxOpenFiles);
+      }
+      this.maxOpenFiles = maxOpenFiles;
+      return this;
+    }
+
     /** A backend-specific setting, passed to the backend as is. */
     public Builder backendOption(String key, String value) {
       backendOptions.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
@@ -158,7 +184,7 @@ public final class Samsa {
           provider != null ? provider : Backends.find(backend, Samsa.class.getClassLoader());
       StoreSettings settings = new StoreSettings(directory.toAbsolutePath().normalize(), chosen,
           defaultTopicConfig, partitioner, clock, scheduler, fileIO, retentionCheckInterval,
-          checkpointInterval, recoveryThreads, backendOptions);
+          checkpointInterval, recoveryThreads, maxOpenFiles, backendOptions);
       return LocalStore.open(settings);
     }
 

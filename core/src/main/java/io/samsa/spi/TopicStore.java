@@ -37,6 +37,14 @@ public interface TopicStore extends Closeable {
    */
   PartitionStore openPartition(TopicPartition partition, SegmentOptions options) throws IOException;
 
+  /**
+   * Background housekeeping of the backend's own (page-cache advice, caches), called from the
+   * store's maintenance thread about once a second while the store is open; never concurrently
+   * with itself or {@link #close}. The default does nothing. A failure is logged and the next
+   * call comes as usual, so it must leave the store usable.
+   */
+  default void maintain() throws IOException {}
+
   /** Releases everything; the core has closed every partition store first. */
   @Override
   void close() throws IOException;

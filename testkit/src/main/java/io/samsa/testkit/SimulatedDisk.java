@@ -33,8 +33,16 @@ import java.util.TreeMap;
  *       kept in order up to one torn at a random byte ({@link CrashKind#TEAR}), or torn and then
  *       damaged by one flipped byte ({@link CrashKind#FLIP}). Each file is cut independently, so
  *       unforced writes to different files may survive in any combination.
- *   <li>Names: creating, renaming and deleting files and directories is durable at once (as if
- *       every directory were synced); forced data is never touched.
+ *   <li>Unordered write-back ({@link CrashKind#REORDER}): each 512-byte sector written since the
+ *       file's last force survives or not on its own, and the file keeps its old or new length.
+ *   <li>Names: creating, renaming and deleting a file or directory is durable once the directory
+ *       that holds it was synced ({@link FileIO#syncDirectory}) after the change; for a rename,
+ *       both directories. A crash undoes the unsynced name changes, newest first: all of them
+ *       ({@link CrashKind#DROP}) or all but a random prefix in the order they were made (the
+ *       other kinds: a journaling file system commits them in order). An undone creation removes
+ *       the file, forced or not; an undone deletion brings back what the file durably held; an
+ *       undone rename puts the file back, and brings back the file it replaced.
+ *   <li>Forced data is never touched.
  * </ul>
  *
  * <h2>Memory-mapped files</h2>
@@ -61,6 +69,8 @@ public final class SimulatedDisk implements CrashSimulator {
   private final Map<Path, byte[]> images = new TreeMap<>();
   /** What mapped files must hold after the last crash, written again when the next store opens. */
   private final Map<Path, byte[]> afterCrash = new TreeMap<>();
+  /** Name changes not yet durable, oldest first. */
+  private final List<NameChange> unsyncedNames = new ArrayList<>();
   private static final int SECTOR = 512;
   private Session session = new Session();
   private long crashes;
@@ -76,6 +86,16 @@ public final class SimulatedDisk implements CrashSimulator {
 
   /** A truncation from {@code oldSize} to {@code newSize}, {@code removed} the bytes cut off. */
   private record Truncate(long newSize, long oldSize, byte[] removed) implements Change {}
+
+  /**
+   * A change of names, durable once each directory in {@code pending} was synced after it.
+   * {@code durable}: for a removal or a replacing rename, what the removed or replaced file
+   * durably held (null for a directory, or if nothing was replaced).
+   */
+  private record NameChange(Kind kind, Path path, Path to, byte[] durable, boolean directory,
+      Set<Path> pending) {
+    enum Kind { CREATED, REMOVED, RENAMED }
+  }
 
   @Override
   public synchronized FileIO fileIO() {
@@ -109,6 +129,7 @@ public final class SimulatedDisk implements CrashSimulator {
             afterCrash.put(e.getKey(), cutMapped(e.getKey(), e.getValue(), kind, random));
           }
         }
+        undoNames(kind, random);
       } catch (IOException e) {
         throw new IllegalStateException("simulating the crash failed", e);
       }
@@ -174,6 +195,11 @@ public final class SimulatedDisk implements CrashSimulator {
 
   /** Undoes a file's unforced changes as the crash kind says. */
   private void cut(Path file, List<Change> changes, CrashKind kind, Random random) throws IOException {
+    if (kind == CrashKind.REORDER) {
+      byte[] durable = durableContent(file, changes);
+      writeWhole(file, cutSectors(Files.readAllBytes(file), durable, random));
+      return;
+    }
     int survivors = kind == CrashKind.DROP ? 0 : random.nextInt(changes.size() + 1);
     try (FileChannel ch = real.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       for (int i = changes.size() - 1; i > survivors; i--) {
@@ -246,6 +272,138 @@ public final class SimulatedDisk implements CrashSimulator {
       }
     }
     return after;
+  }
+
+  /**
+   * {@code durable} with a random subset of the sectors that differ in {@code now}, and the old or
+   * the new length: write-back in no order.
+   */
+  private byte[] cutSectors(byte[] now, byte[] durable, Random random) {
+    int length = random.nextBoolean() ? durable.length : now.length;
+    byte[] after = Arrays.copyOf(durable, length);
+    for (int from = 0; from < length; from += SECTOR) {
+      int to = Math.min(length, from + SECTOR);
+      int nowTo = Math.min(to, now.length);
+      boolean dirty = !Arrays.equals(now, Math.min(from, nowTo), nowTo, after, from, to) || nowTo < to;
+      if (dirty) {
+        if (random.nextBoolean()) {
+          Arrays.fill(after, from, to, (byte) 0); // past the file's end it reads as zeros
+          if (nowTo > from) {
+            System.arraycopy(now, from, after, from, nowTo - from);
+          }
+          tornWrites++;
+        } else {
+          lostChanges++;
+        }
+      }
+    }
+    return after;
+  }
+
+  /** What a file durably holds: its content with its unforced changes undone. */
+  private byte[] durableContent(Path file, List<Change> changes) throws IOException {
+    if (images.containsKey(file)) {
+      return images.get(file);
+    }
+    byte[] now = real.exists(file) ? Files.readAllBytes(file) : new byte[0];
+    if (changes == null || changes.isEmpty()) {
+      return now;
+    }
+    Path scratch = Files.createTempFile("samsa-durable", ".bin");
+    try (FileChannel copy = FileChannel.open(scratch, StandardOpenOption.READ, StandardOpenOption.WRITE,
+        StandardOpenOption.DELETE_ON_CLOSE)) {
+      writeFully(copy, ByteBuffer.wrap(now), 0);
+      for (int i = changes.size() - 1; i >= 0; i--) {
+        undo(copy, changes.get(i), 0);
+      }
+      ByteBuffer b = ByteBuffer.allocate((int) copy.size());
+      while (b.hasRemaining() && copy.read(b, b.position()) >= 0) {
+        // read it all
+      }
+      return b.array();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Names
+
+  private synchronized void nameChanged(NameChange c) {
+    unsyncedNames.add(c);
+  }
+
+  private synchronized void directorySynced(Path dir) {
+    for (java.util.Iterator<NameChange> it = unsyncedNames.iterator(); it.hasNext(); ) {
+      NameChange c = it.next();
+      c.pending().remove(dir);
+      if (c.pending().isEmpty()) {
+        it.remove();
+      }
+    }
+  }
+
+  /** Undoes the name changes a crash loses, newest first. Called after the contents were cut. */
+  private void undoNames(CrashKind kind, Random random) throws IOException {
+    int survivors = kind == CrashKind.DROP || unsyncedNames.isEmpty() ? 0
+        : random.nextInt(unsyncedNames.size() + 1);
+    for (int i = unsyncedNames.size() - 1; i >= survivors; i--) {
+      NameChange c = unsyncedNames.get(i);
+      switch (c.kind()) {
+        case CREATED -> {
+          forget(c.path());
+          if (c.directory()) {
+            real.deleteRecursively(c.path());
+          } else {
+            real.deleteIfExists(c.path());
+          }
+        }
+        case REMOVED -> {
+          if (c.directory()) {
+            real.createDirectories(c.path());
+          } else if (real.isDirectory(c.path().getParent())) {
+            writeNew(c.path(), c.durable());
+          }
+        }
+        case RENAMED -> {
+          if (real.exists(c.to())) {
+            forget(c.path());
+            real.move(c.to(), c.path());
+            moved(c.to(), c.path());
+            byte[] image = afterCrash.remove(c.to());
+            if (image != null) {
+              afterCrash.put(c.path(), image);
+            }
+          }
+          if (c.durable() != null) {
+            writeNew(c.to(), c.durable());
+          }
+        }
+      }
+      lostChanges++;
+    }
+    unsyncedNames.clear();
+  }
+
+  /** Stops tracking a file, or everything below a directory, that a crash removes. */
+  private void forget(Path path) {
+    unforced.keySet().removeIf(p -> p.startsWith(path));
+    images.keySet().removeIf(p -> p.startsWith(path));
+    afterCrash.keySet().removeIf(p -> p.startsWith(path));
+  }
+
+  private void writeNew(Path file, byte[] content) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      writeFully(ch, ByteBuffer.wrap(content), 0);
+    }
+  }
+
+  /** Names pending for a change of {@code path}: its directory. */
+  private static Set<Path> pendingIn(Path... paths) {
+    Set<Path> dirs = new HashSet<>();
+    for (Path p : paths) {
+      dirs.add(p.getParent());
+    }
+    return dirs;
   }
 
   private void writeWhole(Path file, byte[] content) throws IOException {
@@ -478,7 +636,15 @@ public final class SimulatedDisk implements CrashSimulator {
       checkAlive();
       Set<OpenOption> opts = new HashSet<>(options);
       boolean truncate = opts.remove(StandardOpenOption.TRUNCATE_EXISTING);
+      if (opts.contains(StandardOpenOption.WRITE)) {
+        opts.add(StandardOpenOption.READ); // the undo log reads what a write overwrites
+      }
+      Path k = key(file);
+      boolean existed = real.exists(k);
       FileChannel ch = FileChannel.open(file, opts);
+      if (!existed) {
+        nameChanged(new NameChange(NameChange.Kind.CREATED, k, null, null, false, pendingIn(k)));
+      }
       synchronized (channels) {
         if (dead) {
           ch.close();
@@ -496,26 +662,52 @@ public final class SimulatedDisk implements CrashSimulator {
     @Override
     public void createDirectories(Path dir) throws IOException {
       checkAlive();
+      List<Path> created = new ArrayList<>();
+      for (Path p = key(dir); p != null && !real.exists(p); p = p.getParent()) {
+        created.add(0, p);
+      }
       real.createDirectories(dir);
+      for (Path p : created) {
+        nameChanged(new NameChange(NameChange.Kind.CREATED, p, null, null, true, pendingIn(p)));
+      }
     }
 
     @Override
     public void move(Path source, Path target) throws IOException {
       checkAlive();
+      Path from = key(source);
+      Path to = key(target);
+      byte[] replaced;
+      synchronized (SimulatedDisk.this) {
+        replaced = real.exists(to) && !real.isDirectory(to) ? durableContent(to, unforced.get(to)) : null;
+      }
       real.move(source, target);
-      moved(key(source), key(target));
+      moved(from, to);
+      nameChanged(new NameChange(NameChange.Kind.RENAMED, from, to, replaced, real.isDirectory(to),
+          pendingIn(from, to)));
     }
 
     @Override
     public void deleteIfExists(Path path) throws IOException {
       checkAlive();
+      Path k = key(path);
+      if (!real.exists(k)) {
+        return;
+      }
+      boolean directory = real.isDirectory(k);
+      byte[] durable;
+      synchronized (SimulatedDisk.this) {
+        durable = directory ? null : durableContent(k, unforced.get(k));
+      }
       real.deleteIfExists(path);
-      deleted(key(path));
+      deleted(k);
+      nameChanged(new NameChange(NameChange.Kind.REMOVED, k, null, durable, directory, pendingIn(k)));
     }
 
     @Override
     public void syncDirectory(Path dir) throws IOException {
-      checkAlive(); // names are durable at once in this model
+      checkAlive();
+      directorySynced(key(dir));
     }
 
     @Override

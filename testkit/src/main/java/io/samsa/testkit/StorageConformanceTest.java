@@ -172,7 +172,8 @@ public abstract class StorageConformanceTest {
       // Small default topics: a backend that preallocates segments need not fill gigabytes here.
       store = Samsa.builder(dir).provider(provider).clock(clock).scheduler(scheduler)
           .defaultTopicConfig(TopicConfig.builder().segmentBytes(64 * 1024).segmentIndexBytes(4096).build())
-          .fileIO(crash == null ? FileIO.standard() : crash.fileIO()).open();
+          .fileIO(crash == null ? FileIO.standard() : crash.fileIO())
+          .maxOpenFiles(ScenarioRunner.MAX_OPEN_FILES).open();
       return store;
     }
 

@@ -31,8 +31,112 @@ class SimulatedDiskTest {
     ch.write(ByteBuffer.wrap(b), at);
   }
 
+  /** Opens (creating) a file whose name is durable: these tests are about its contents. */
   private FileChannel open(FileIO io, Path f) throws IOException {
-    return io.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel ch = io.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    io.syncDirectory(f.getParent());
+    return ch;
+  }
+
+  private static void writeNamed(FileIO io, Path f, byte[] content) throws IOException {
+    try (FileChannel ch = io.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(content), 0);
+      ch.force(true); // the contents are durable; the name is not, until the directory is synced
+    }
+  }
+
+  @Test
+  void createdFile_withForcedData_isLostUnlessItsDirectoryWasSynced() throws IOException {
+    SimulatedDisk disk = new SimulatedDisk();
+    FileIO io = disk.fileIO();
+    writeNamed(io, dir.resolve("early"), bytes(10, 1));
+    writeNamed(io, dir.resolve("synced"), bytes(10, 2));
+    io.syncDirectory(dir);
+    writeNamed(io, dir.resolve("after"), bytes(10, 3));
+    disk.crash(CrashKind.DROP, new Random(0));
+    assertTrue(Files.exists(dir.resolve("early")), "synced with the directory later");
+    assertArrayEquals(bytes(10, 2), Files.readAllBytes(dir.resolve("synced")));
+    assertTrue(Files.notExists(dir.resolve("after")), "created after the last sync: gone");
+  }
+
+  @Test
+  void deletionAndRename_areUndoneUnlessSynced_bringingBackWhatWasDurable() throws IOException {
+    SimulatedDisk disk = new SimulatedDisk();
+    FileIO io = disk.fileIO();
+    Path target = dir.resolve("checkpoint");
+    Path doomed = dir.resolve("doomed");
+    writeNamed(io, target, bytes(8, 1));
+    writeNamed(io, doomed, bytes(8, 7));
+    io.syncDirectory(dir);
+    try (FileChannel ch = io.open(doomed, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(bytes(8, 9)), 0); // never forced: not what comes back
+    }
+    io.deleteIfExists(doomed);
+    Path tmp = dir.resolve("checkpoint.tmp");
+    writeNamed(io, tmp, bytes(8, 2));
+    io.move(tmp, target); // an atomic replace whose directory is never synced
+    disk.crash(CrashKind.DROP, new Random(0));
+    assertArrayEquals(bytes(8, 1), Files.readAllBytes(target), "the replaced file is back");
+    assertArrayEquals(bytes(8, 7), Files.readAllBytes(doomed), "the deleted file is back, as durable");
+    assertTrue(Files.notExists(tmp), "the temporary file was never durable");
+  }
+
+  @Test
+  void newDirectory_withSyncedEntries_isLostWhenItsParentWasNotSynced() throws IOException {
+    SimulatedDisk disk = new SimulatedDisk();
+    FileIO io = disk.fileIO();
+    Path sub = dir.resolve("topic-0");
+    io.createDirectories(sub);
+    writeNamed(io, sub.resolve("segment"), bytes(4, 1));
+    io.syncDirectory(sub);
+    disk.crash(CrashKind.DROP, new Random(0));
+    assertTrue(Files.notExists(sub));
+  }
+
+  @Test
+  void tornNames_keepAPrefixOfTheChangesInOrder() throws IOException {
+    for (int seed = 0; seed < 30; seed++) {
+      Path sub = dir.resolve("n" + seed);
+      Files.createDirectories(sub);
+      SimulatedDisk disk = new SimulatedDisk();
+      FileIO io = disk.fileIO();
+      for (int i = 0; i < 5; i++) {
+        writeNamed(io, sub.resolve("f" + i), bytes(1, i));
+      }
+      disk.crash(CrashKind.TEAR, new Random(seed));
+      boolean gone = false;
+      for (int i = 0; i < 5; i++) {
+        boolean exists = Files.exists(sub.resolve("f" + i));
+        assertTrue(!gone || !exists, "seed " + seed + ": f" + i + " survived a lost earlier change");
+        gone |= !exists;
+      }
+    }
+  }
+
+  @Test
+  void reorder_keepsAnySubsetOfTheUnforcedSectors_andNothingElse() throws IOException {
+    boolean laterWithoutEarlier = false;
+    for (int seed = 0; seed < 50; seed++) {
+      SimulatedDisk disk = new SimulatedDisk();
+      Path f = dir.resolve("r" + seed);
+      FileChannel ch = open(disk.fileIO(), f);
+      write(ch, bytes(512, 1), 0);
+      ch.force(false);
+      write(ch, bytes(512, 2), 512);
+      write(ch, bytes(512, 3), 1024);
+      disk.crash(CrashKind.REORDER, new Random(seed * 0x9E3779B97F4A7C15L)); // spread: small seeds correlate
+      byte[] after = Files.readAllBytes(f);
+      assertTrue(after.length == 512 || after.length == 1536, "old or new length: " + after.length);
+      assertArrayEquals(bytes(512, 1), Arrays.copyOf(after, 512), "forced bytes stay");
+      if (after.length == 1536) {
+        byte[] second = Arrays.copyOfRange(after, 512, 1024);
+        byte[] third = Arrays.copyOfRange(after, 1024, 1536);
+        assertTrue(Arrays.equals(second, bytes(512, 2)) || Arrays.equals(second, bytes(512, 0)));
+        assertTrue(Arrays.equals(third, bytes(512, 3)) || Arrays.equals(third, bytes(512, 0)));
+        laterWithoutEarlier |= Arrays.equals(second, bytes(512, 0)) && Arrays.equals(third, bytes(512, 3));
+      }
+    }
+    assertTrue(laterWithoutEarlier, "a later write survived where an earlier one was lost");
   }
 
   @Test
@@ -124,6 +228,7 @@ class SimulatedDiskTest {
     write(ch, bytes(20, 4), 0);
     ch.close();
     disk.fileIO().move(tmp, f); // renamed without forcing its content first
+    disk.fileIO().syncDirectory(dir);
     disk.crash(CrashKind.DROP, new Random(0));
     assertEquals(0, Files.size(f), "the unforced content is lost under its new name");
   }

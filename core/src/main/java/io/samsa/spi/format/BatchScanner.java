@@ -232,8 +232,9 @@ public final class BatchScanner {
    * @param segmentBase the base offset the first batch of the segment must have
    * @param limit the end of the bytes that may be read (the segment's published size)
    * @return the range; an empty range at {@code limit} if no batch holds {@code startOffset}; or
-   *     null if the batch at {@code from} is not what the index said (scan again from 0)
-   * @throws io.samsa.CorruptRecordException if the batches' offsets are out of sequence
+   *     null if there is no batch at {@code from}, or not the one the index said (scan again from 0)
+   * @throws io.samsa.CorruptRecordException if a batch before the one holding {@code startOffset},
+   *     or that one, is out of sequence (a later one only ends the range)
    */
   public static Range locate(PositionalReader source, String name, long from, long fromLastOffset,
       long segmentBase, long limit, long startOffset, long endOffset, int maxBytes)
@@ -241,16 +242,21 @@ public final class BatchScanner {
     BatchScanner scan = new BatchScanner(source, from, limit);
     long first = -1;
     long end = -1;
-    long expected = from == 0 ? segmentBase : -1;
+    boolean seen = false; // a batch was found at from
+    long expected = segmentBase;
     while (scan.next()) {
-      if (expected < 0) {
+      if (!seen && from != 0) {
         if (scan.lastOffset() != fromLastOffset) {
           return null; // the index entry does not describe this batch
         }
       } else if (scan.baseOffset() != expected) {
+        if (first >= 0) {
+          break; // serve the good batches before it; a read that starts at it fails
+        }
         throw new io.samsa.CorruptRecordException(name, scan.position(), "offset out of sequence: "
             + "baseOffset=" + scan.baseOffset() + ", expected=" + expected);
       }
+      seen = true;
       expected = scan.lastOffset() + 1;
       if (first < 0) {
         if (scan.lastOffset() < startOffset) {
@@ -264,6 +270,9 @@ public final class BatchScanner {
         break;
       }
       end = scan.nextPosition();
+    }
+    if (!seen && from != 0 && from < limit) {
+      return null; // no whole batch starts where the index entry says: scan again from 0
     }
     if (first < 0) {
       return new Range(limit, 0);

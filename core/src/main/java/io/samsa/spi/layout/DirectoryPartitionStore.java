@@ -111,8 +111,7 @@ final class DirectoryPartitionStore implements PartitionStore {
   @Override
   public Segment createSegment(long baseOffset) throws IOException {
     IndexedSegment s = files.create(io, dir, baseOffset, options, open::remove);
-    open.add(s);
-    io.syncDirectory(dir); // the new files' names survive a crash
+    open.add(s); // its directory is synced at its first flush (see IndexedSegment)
     return s;
   }
 

@@ -178,6 +178,11 @@ public final class DirectoryTopicStore implements TopicStore {
   }
 
   @Override
+  public void maintain() throws IOException {
+    files.maintain();
+  }
+
+  @Override
   public void close() {
     // Nothing is held open at this level.
   }

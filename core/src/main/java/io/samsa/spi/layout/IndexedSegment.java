@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -66,7 +67,12 @@ public abstract class IndexedSegment implements Segment {
   private volatile long maxTimestamp = -1;
   private long offsetOfMaxTimestamp = -1;
   private long bytesSinceIndexEntry;
-  private boolean sealed; // guarded by lock
+  private volatile boolean sealed; // changed under lock
+  /** Changes to the data (appends, cuts), counted so that a force of unchanged data is skipped. */
+  private final AtomicLong changes = new AtomicLong();
+  private volatile long forcedChanges;
+  /** Whether the files' names are durable: a new segment's directory is synced at its first force. */
+  private volatile boolean namesDurable = true;
   private boolean closed; // guarded by lock
 
   /**
@@ -103,6 +109,7 @@ public abstract class IndexedSegment implements Segment {
     this.size = size;
     this.sealed = sealed;
     if (fresh) {
+      namesDurable = false;
       offsetIndex.file.create();
       timeIndex.file.create();
       nextOffset = baseOffset;
@@ -149,6 +156,28 @@ public abstract class IndexedSegment implements Segment {
     return this::readData;
   }
 
+  private void cutData(long newSize) throws IOException {
+    changes.incrementAndGet();
+    truncateData(newSize);
+  }
+
+  /**
+   * Forces the data unless nothing changed since the last force; then, for a new segment, syncs
+   * its directory once, so that its files' names survive a crash too (deferred from creation:
+   * an empty segment lost in a crash loses nothing).
+   */
+  private void forceIfChanged() throws IOException {
+    long seen = changes.get();
+    if (seen != forcedChanges) {
+      forceData(size);
+      forcedChanges = seen;
+    }
+    if (!namesDurable) {
+      io.syncDirectory(logPath.getParent());
+      namesDurable = true;
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   @Override
@@ -164,6 +193,11 @@ public abstract class IndexedSegment implements Segment {
   /** The segment's data file. */
   protected final Path logPath() {
     return logPath;
+  }
+
+  /** Whether the segment is sealed: it takes no more appends (until a truncation reopens it). */
+  protected final boolean isSealed() {
+    return sealed;
   }
 
   @Override
@@ -220,6 +254,7 @@ public abstract class IndexedSegment implements Segment {
   @Override
   public final void append(ByteBuffer batches) throws IOException {
     ensureIndexesLoaded();
+    changes.incrementAndGet();
     long position = size;
     int start = batches.position();
     int length = batches.remaining();
@@ -240,7 +275,7 @@ public abstract class IndexedSegment implements Segment {
     } catch (IOException | RuntimeException e) {
       // All or nothing: cut the log back and forget the new entries.
       try {
-        truncateData(position);
+        cutData(position);
         offsetIndex.file.truncateTo(offsetEntries);
         timeIndex.file.truncateTo(timeEntries);
       } catch (IOException suppressed) {
@@ -313,7 +348,7 @@ public abstract class IndexedSegment implements Segment {
 
   @Override
   public final void flush() throws IOException {
-    forceData(size);
+    forceIfChanged();
     synchronized (lock) { // may run alongside seal(), which writes the indexes
       if (sealed) {
         offsetIndex.file.force();
@@ -334,7 +369,7 @@ public abstract class IndexedSegment implements Segment {
         throw new IllegalArgumentException("not a batch boundary: segment=" + name() + ", offset=" + offset);
       }
       long removed = size - position;
-      truncateData(position);
+      cutData(position);
       size = position;
       nextOffset = offset;
       offsetIndex.truncateToPosition(position);
@@ -360,6 +395,7 @@ public abstract class IndexedSegment implements Segment {
   @Override
   public final SegmentRecovery recover(long verifiedOffset) throws IOException {
     synchronized (lock) {
+      changes.incrementAndGet(); // after a crash the bytes may sit in the page cache only
       long length = dataLength();
       resetIndexes();
       BatchScanner.ScanResult r = BatchScanner.recover(data(), 0, length, baseOffset,
@@ -367,7 +403,7 @@ public abstract class IndexedSegment implements Segment {
               indexBatch(position, batchSize, last, batchMaxTimestamp));
       long cutEnd = r.validEnd() < length ? cutEnd(r.validEnd(), length) : length;
       if (r.validEnd() < length) {
-        truncateData(r.validEnd());
+        cutData(r.validEnd());
       }
       size = r.validEnd();
       nextOffset = r.nextOffset();
@@ -435,7 +471,7 @@ public abstract class IndexedSegment implements Segment {
       ensureIndexesLoaded();
       writeFinalTimeEntry();
       trimIndexes();
-      truncateData(size); // a preallocated data file is trimmed to its batches
+      cutData(size); // a preallocated data file is trimmed to its batches
       sealed = true; // the next flush forces all of this (see Segment#seal)
     }
   }
@@ -462,8 +498,8 @@ public abstract class IndexedSegment implements Segment {
           dataLength(); // the storage must still answer before anything is written into it
           writeFinalTimeEntry();
           trimIndexes();
-          truncateData(size);
-          forceData(size);
+          cutData(size);
+          forceIfChanged();
           // A clean shutdown trusts these indexes next time: they must be on disk.
           offsetIndex.file.force();
           timeIndex.file.force();

@@ -28,4 +28,10 @@ public interface SegmentFiles {
   /** Opens a segment found in {@code dir}; its indexes are loaded when first needed. */
   IndexedSegment open(FileIO io, Path dir, long baseOffset, SegmentOptions options,
       Consumer<IndexedSegment> onDelete) throws IOException;
+
+  /**
+   * The backend's own housekeeping, called by {@link DirectoryTopicStore#maintain()} (see {@link
+   * io.samsa.spi.TopicStore#maintain()}). The default does nothing.
+   */
+  default void maintain() throws IOException {}
 }

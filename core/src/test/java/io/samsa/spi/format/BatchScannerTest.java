@@ -391,6 +391,44 @@ class BatchScannerTest {
 
   // --- helpers --------------------------------------------------------------------------------
 
+  // --- locate() -------------------------------------------------------------------------------
+
+  @Test
+  void locate_indexEntryPointingInsideABatch_returnsNullSoTheCallerScansFromTheStart() throws IOException {
+    // A damaged index entry whose position stays sane (increasing, below the size) but lands
+    // inside batch 2: no batch starts there, so the entry is not to be believed.
+    Expected third = expected.get(2);
+    BatchScanner.Range r = BatchScanner.locate(PositionalReader.of(log), "log", third.position() + 5,
+        third.lastOffset(), BASE, log.limit(), third.baseOffset(), Long.MAX_VALUE, Integer.MAX_VALUE);
+    assertEquals(null, r);
+  }
+
+  @Test
+  void locate_outOfSequenceBatchAfterTheFirst_endsTheRangeBeforeIt() throws IOException {
+    Expected fourth = expected.get(3);
+    ByteBuffer bad = Batches.copy(log);
+    RecordBatchDescriptor.baseOffset(bad, (int) fourth.position(), fourth.baseOffset() + 7);
+    BatchScanner.Range r = BatchScanner.locate(PositionalReader.of(bad), "log", 0, -1, BASE, bad.limit(),
+        BASE, Long.MAX_VALUE, Integer.MAX_VALUE);
+    assertEquals(new BatchScanner.Range(0, (int) fourth.position()), r, "the good batches before it");
+    io.samsa.CorruptRecordException e = assertThrows(io.samsa.CorruptRecordException.class,
+        () -> BatchScanner.locate(PositionalReader.of(bad), "log", 0, -1, BASE, bad.limit(),
+            fourth.baseOffset(), Long.MAX_VALUE, Integer.MAX_VALUE));
+    assertEquals(fourth.position(), e.position());
+  }
+
+  @Test
+  void locate_fromTheStartWithADamagedLastOffsetDelta_throwsCorruptNeverReturnsNull() {
+    // The CRC is not checked here; a first batch whose last offset went negative must still give
+    // a scan from the start an answer (null would mean "the index entry was wrong").
+    ByteBuffer bad = Batches.copy(log);
+    bad.putInt(RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET, -(int) BASE - 5);
+    io.samsa.CorruptRecordException e = assertThrows(io.samsa.CorruptRecordException.class,
+        () -> BatchScanner.locate(PositionalReader.of(bad), "log", 0, -1, BASE, bad.limit(), BASE,
+            Long.MAX_VALUE, Integer.MAX_VALUE));
+    assertEquals(expected.get(1).position(), e.position());
+  }
+
   private void assertScansAll(BatchScanner scan) throws IOException {
     assertEquals(0, scan.nextPosition());
     for (Expected e : expected) {

@@ -13,12 +13,14 @@ import java.io.IOException;
  *
  * <p>It keeps each topic in a directory, each partition in a subdirectory, each segment in one
  * file of record batches, and no index: a read scans the segment from its start, which is fine
- * for small segments and shows where an index would go. Three rules make it correct, and they are
+ * for small segments and shows where an index would go. Four rules make it correct, and they are
  * the ones every backend must keep:
  * <ol>
  *   <li>do all file I/O through {@link StorageContext#fileIO()} (the kit cuts the power there);
  *   <li>make a batch visible to readers only once all of it is written;
- *   <li>make every change of topics and checkpoints atomic: write, force, rename.
+ *   <li>make every change of topics and checkpoints atomic: write, force, rename;
+ *   <li>sync a directory after creating, renaming or deleting a name in it, before relying on
+ *       the change: until then a crash may undo it, forced data or not.
  * </ol>
  *
  * <p>It is registered in {@code META-INF/services/io.samsa.spi.StorageProvider}, so that

@@ -29,7 +29,10 @@ final class JournalTopicStore implements TopicStore {
   JournalTopicStore(Path root, FileIO io) throws IOException {
     this.root = root;
     this.io = io;
-    io.createDirectories(root);
+    if (!io.isDirectory(root)) {
+      io.createDirectories(root);
+      io.syncDirectory(root.getParent()); // a new name is durable once its directory is synced
+    }
     Path file = root.resolve("topics.properties");
     if (io.exists(file)) {
       Properties p = new Properties();
@@ -62,10 +65,12 @@ final class JournalTopicStore implements TopicStore {
 
   @Override
   public synchronized void updateTopic(TopicMetadata topic) throws IOException {
+    Path topicDir = root.resolve(topic.name());
     for (int p = 0; p < topic.partitionCount(); p++) {
-      io.createDirectories(root.resolve(topic.name()).resolve(Integer.toString(p)));
+      io.createDirectories(topicDir.resolve(Integer.toString(p)));
     }
-    io.syncDirectory(root);
+    io.syncDirectory(topicDir); // the partitions' names
+    io.syncDirectory(root); // the topic's
     Map<String, TopicMetadata> next = new TreeMap<>(topics);
     next.put(topic.name(), topic);
     commit(next);

@@ -4,12 +4,10 @@ import io.samsa.spi.BatchSlice;
 import io.samsa.spi.FileIO;
 import io.samsa.spi.SegmentOptions;
 import io.samsa.spi.layout.IndexedSegment;
-import io.samsa.spi.layout.SegmentFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 
 /**
@@ -17,43 +15,32 @@ import java.util.function.Consumer;
  * (never preallocated, so its length is always exactly its batches) and read with positional reads
  * or {@code transferTo}; the indexes kept on the heap and mirrored to their files. Everything else
  * (the indexing rule, recovery, truncation) is {@link IndexedSegment}'s.
+ *
+ * <p>Reads tell the page cache what comes next (see {@link PageCachePolicy}): a sequential reader
+ * gets the window ahead of it loaded, and the bytes behind it dropped once the segment is sealed
+ * and flushed.
  */
 final class FileSegment extends IndexedSegment {
-  /** Makes file segments for the directory layout. */
-  static final SegmentFiles FILES = new SegmentFiles() {
-    @Override
-    public IndexedSegment create(FileIO io, Path dir, long baseOffset, SegmentOptions options,
-        Consumer<IndexedSegment> onDelete) throws IOException {
-      Path logPath = dir.resolve(SegmentFiles.fileName(baseOffset) + SegmentFiles.LOG_SUFFIX);
-      FileChannel ch = io.open(logPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-      FileSegment s = new FileSegment(io, dir, baseOffset, options, ch, onDelete);
-      try {
-        s.initialize(0, true, false);
-      } catch (IOException e) {
-        ch.close();
-        throw e;
-      }
-      return s;
-    }
-
-    @Override
-    public IndexedSegment open(FileIO io, Path dir, long baseOffset, SegmentOptions options,
-        Consumer<IndexedSegment> onDelete) throws IOException {
-      Path logPath = dir.resolve(SegmentFiles.fileName(baseOffset) + SegmentFiles.LOG_SUFFIX);
-      FileChannel ch = io.open(logPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      FileSegment s = new FileSegment(io, dir, baseOffset, options, ch, onDelete);
-      s.initialize(ch.size(), false, false);
-      return s;
-    }
-  };
-
+  private final FileSegments owner;
   private final FileChannel log;
+  private final ReadAhead readAhead;
+  private volatile long flushedSize;
+  private long sealedSeenAtMs = -1; // maintenance thread only
+  private boolean droppedCold; // maintenance thread only
 
-  private FileSegment(FileIO io, Path dir, long baseOffset, SegmentOptions options, FileChannel log,
-      Consumer<IndexedSegment> onDelete) {
+  FileSegment(FileSegments owner, FileIO io, Path dir, long baseOffset, SegmentOptions options,
+      FileChannel log, Consumer<IndexedSegment> onDelete) {
     super(io, dir, baseOffset, options, false, onDelete);
+    this.owner = owner;
     this.log = log;
+    PageCachePolicy policy = owner.policy;
+    this.readAhead = policy.readaheadBytes() > 0 || policy.dropBehind()
+        ? new ReadAhead(policy.readaheadBytes(), policy.dropBehind()) : null;
+  }
+
+  void start(long size, boolean fresh) throws IOException {
+    initialize(size, fresh, false);
+    flushedSize = size; // a segment found on disk was forced before (close, or recovery's flush)
   }
 
   @Override
@@ -71,6 +58,16 @@ final class FileSegment extends IndexedSegment {
 
   @Override
   protected BatchSlice sliceData(long position, int length) {
+    if (readAhead != null) {
+      long size = sizeInBytes();
+      ReadAhead.Advice a = readAhead.onRead(position, length, size, isSealed() ? flushedSize : 0);
+      if (a.load()) {
+        owner.willNeed(logPath(), a.loadFrom(), a.loadTo());
+      }
+      if (a.drop()) {
+        owner.dontNeed(logPath(), a.dropFrom(), a.dropTo());
+      }
+    }
     return new FileSlice(log, position, length);
   }
 
@@ -78,12 +75,17 @@ final class FileSegment extends IndexedSegment {
   protected void truncateData(long size) throws IOException {
     if (log.size() > size) {
       log.truncate(size);
+      flushedSize = Math.min(flushedSize, size);
+      if (readAhead != null) {
+        readAhead.reset();
+      }
     }
   }
 
   @Override
   protected void forceData(long size) throws IOException {
     log.force(false); // fdatasync: the data and the length it needs
+    flushedSize = size;
   }
 
   @Override
@@ -93,6 +95,31 @@ final class FileSegment extends IndexedSegment {
 
   @Override
   protected void closeData() throws IOException {
+    owner.closed(this);
     log.close();
+  }
+
+  /**
+   * Whether the segment turned cold at {@code nowMs}: sealed and flushed for {@code coldAfterMs}
+   * (counted from when maintenance first saw it sealed). True once per sealing.
+   */
+  boolean coldAt(long nowMs, long coldAfterMs) {
+    if (!isSealed()) {
+      sealedSeenAtMs = -1;
+      droppedCold = false;
+      return false;
+    }
+    if (sealedSeenAtMs < 0) {
+      sealedSeenAtMs = nowMs;
+    }
+    if (droppedCold || nowMs - sealedSeenAtMs < coldAfterMs || flushedSize < sizeInBytes()) {
+      return false;
+    }
+    droppedCold = true;
+    return true;
+  }
+
+  Path logFile() {
+    return logPath();
   }
 }

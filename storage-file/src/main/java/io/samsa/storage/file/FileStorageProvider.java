@@ -5,19 +5,60 @@ import io.samsa.spi.StorageProvider;
 import io.samsa.spi.TopicStore;
 import io.samsa.spi.layout.DirectoryTopicStore;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.function.Supplier;
 
 /**
  * The {@code file} backend: Kafka's on-disk layout, written with {@link
- * java.nio.channels.FileChannel} positional writes and read with {@code transferTo} (zero copy).
+ * java.nio.channels.FileChannel} positional writes and read with {@code transferTo} (zero copy),
+ * with the page cache steered by {@code posix_fadvise}.
  *
  * <p>Select it with {@code Samsa.builder(dir).backend("file")} (the default).
+ *
+ * <h2>Page cache</h2>
+ * A sequential reader gets the bytes ahead of it loaded ({@code WILLNEED}); bytes of sealed,
+ * flushed segments that a reader has passed, and whole segments sealed and flushed a while ago,
+ * are dropped ({@code DONTNEED}), so that a consumer reading old data does not push the tail,
+ * which the other consumers read, out of the cache. The options, all on by default:
+ * <pre>{@code
+ * Samsa.builder(dir)
+ *     .backendOption("readahead.bytes", "4194304")   // WILLNEED window ahead of a reader; 0: off
+ *     .backendOption("dropbehind", "true")           // DONTNEED behind a reader of sealed data
+ *     .backendOption("cold.after.ms", "300000")      // DONTNEED sealed segments this old; 0: off
+ *     .backendOption("fadvise", "true")              // false: no advice at all
+ *     .open();
+ * }</pre>
+ * Advice needs {@code posix_fadvise} (64-bit Linux) and JNA; elsewhere the backend logs once and
+ * reads without advice. No JVM flag is needed: the advice acts on the file, so it is given through
+ * a descriptor opened for it (see {@link #pageCacheAdvisor()}).
  */
 public final class FileStorageProvider implements StorageProvider {
   /** The name this backend answers to. */
   public static final String NAME = "file";
+  private static final System.Logger LOG = System.getLogger(FileStorageProvider.class.getName());
+  private static volatile PageCacheAdvisor detected;
+
+  private final Supplier<PageCacheAdvisor> advisors;
 
   /** Called by {@link java.util.ServiceLoader}. */
-  public FileStorageProvider() {}
+  public FileStorageProvider() {
+    this(FileStorageProvider::detect);
+  }
+
+  /** With another way to find the advisor (tests: a platform without {@code posix_fadvise}). */
+  FileStorageProvider(Supplier<PageCacheAdvisor> advisors) {
+    this.advisors = new Supplier<>() { // asked once per provider, so that it logs once
+      private PageCacheAdvisor found;
+
+      @Override
+      public synchronized PageCacheAdvisor get() {
+        if (found == null) {
+          found = advisors.get();
+        }
+        return found;
+      }
+    };
+  }
 
   @Override
   public String name() {
@@ -26,7 +67,49 @@ public final class FileStorageProvider implements StorageProvider {
 
   @Override
   public TopicStore open(StorageContext context) throws IOException {
-    return DirectoryTopicStore.open(context.directory(), context.fileIO(), FileSegment.FILES);
+    PageCachePolicy policy = PageCachePolicy.from(context);
+    PageCacheAdvisor advisor = policy.any() ? advisors.get() : PageCacheAdvisor.none("turned off");
+    return DirectoryTopicStore.open(context.directory(), context.fileIO(),
+        new FileSegments(advisor, policy, context.clock()));
+  }
+
+  /**
+   * The page-cache advice this JVM gives, for logs and benchmark reports: {@code
+   * "posix_fadvise (linux-x86-64)"}, or {@code "none (why)"}.
+   */
+  public static String pageCacheAdvisor() {
+    return detect().name();
+  }
+
+  /** Finds the advisor once per JVM, logging what it found once. */
+  static PageCacheAdvisor detect() {
+    PageCacheAdvisor a = detected;
+    if (a == null) {
+      synchronized (FileStorageProvider.class) {
+        a = detected;
+        if (a == null) {
+          a = detect(LinuxPageCacheAdvisor::load);
+          detected = a;
+        }
+      }
+    }
+    return a;
+  }
+
+  /** Tries {@code linux}; on any failure logs once why, and answers an advisor that does nothing. */
+  static PageCacheAdvisor detect(Supplier<? extends PageCacheAdvisor> linux) {
+    try {
+      PageCacheAdvisor a = linux.get();
+      LOG.log(Level.DEBUG, "page-cache advice: {0}", a.name());
+      return a;
+    } catch (LinkageError | RuntimeException e) {
+      // UnsatisfiedLinkError or NoClassDefFoundError: no JNA, no native library, no symbol;
+      // UnsupportedOperationException: not 64-bit Linux.
+      PageCacheAdvisor none = PageCacheAdvisor.none(e.getClass().getSimpleName() + ": " + e.getMessage());
+      LOG.log(Level.INFO, "posix_fadvise is not available, reading without page-cache advice: {0}",
+          String.valueOf(e.getMessage()));
+      return none;
+    }
   }
 
   @Override

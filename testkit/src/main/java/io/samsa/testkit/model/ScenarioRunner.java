@@ -55,6 +55,12 @@ import java.util.Random;
  * engine (or none) can drive it.
  */
 public final class ScenarioRunner implements AutoCloseable {
+  /**
+   * The bound on open file descriptors of every store the kit opens: small, so that a backend's
+   * files are closed and reopened under it all the time, as they are with many partitions.
+   */
+  public static final int MAX_OPEN_FILES = 8;
+
   /** The topic every scenario runs on. */
   public static final String TOPIC = "kit";
   private static final long START_MILLIS = 1_700_000_000_000L;
@@ -475,7 +481,7 @@ public final class ScenarioRunner implements AutoCloseable {
     FileIO io = crash == null ? FileIO.standard() : crash.fileIO();
     store = Samsa.builder(dir).provider(provider).clock(clock).scheduler(scheduler).fileIO(io)
         .retentionCheckInterval(Duration.ofSeconds(10)).checkpointInterval(Duration.ofSeconds(5))
-        .recoveryThreads(1).open();
+        .recoveryThreads(1).maxOpenFiles(MAX_OPEN_FILES).open();
   }
 
   @Override

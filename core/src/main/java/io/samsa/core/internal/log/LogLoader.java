@@ -38,7 +38,8 @@ final class LogLoader {
       long recoveryPoint,
       List<LeaderEpoch> leaderEpochs,
       boolean recovered,
-      Optional<PartitionRecovery> cuts) {}
+      Optional<PartitionRecovery> cuts,
+      boolean checkpointFound) {}
 
   static Loaded load(TopicPartition tp, PartitionStore store, boolean cleanShutdown) throws IOException {
     // 1. The checkpoint. An unreadable one means nothing is known: recover everything.
@@ -74,12 +75,24 @@ final class LogLoader {
       recoverSegments(tp, segments, Math.max(recoveryPoint, logStart), cuts);
     } else if (!segments.isEmpty()) {
       // A clean shutdown trims every index and leaves whole batches; still, a tail that is not a
-      // batch boundary is recovered rather than trusted.
+      // batch boundary is recovered rather than trusted. So is a tail that does not end where the
+      // clean shutdown's checkpoint says the log ended (its recovery point is the log end then):
+      // finding the end reads the last batches' headers without their checksums, and a damaged
+      // header would otherwise set the log end.
       Segment last = segments.get(segments.size() - 1);
+      String problem = null;
       try {
-        last.nextOffset();
+        long next = last.nextOffset();
+        long closedAt = checkpoint.map(PartitionCheckpoint::recoveryPoint).orElse(next);
+        if (next != closedAt && closedAt >= last.baseOffset()) {
+          problem = "log end " + next + " does not match the log end " + closedAt
+              + " checkpointed at the clean shutdown";
+        }
       } catch (CorruptRecordException e) {
-        LOG.log(Level.WARNING, "partition {0}: {1}; recovering its last segment", tp, e.getMessage());
+        problem = e.getMessage();
+      }
+      if (problem != null) {
+        LOG.log(Level.WARNING, "partition {0}: {1}; recovering its last segment", tp, problem);
         SegmentRecovery r = last.recover(last.baseOffset());
         if (r.truncatedBytes() > 0) {
           cuts.add(cut(last, r));
@@ -118,7 +131,8 @@ final class LogLoader {
     report.ifPresent(r -> LOG.log(Level.WARNING,
         "partition {0}: recovery cut {1} bytes; log end offset now {2}: {3}", tp, r.truncatedBytes(),
         r.logEndOffset(), r.cuts()));
-    return new Loaded(segments, logStart, logEnd, recoveryPoint, epochs, recover, report);
+    return new Loaded(segments, logStart, logEnd, recoveryPoint, epochs, recover, report,
+        checkpoint.isPresent());
   }
 
   private static void recoverSegments(

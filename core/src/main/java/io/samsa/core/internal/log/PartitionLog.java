@@ -157,9 +157,16 @@ public final class PartitionLog implements Log {
     LogLoader.Loaded loaded = LogLoader.load(tp, store, cleanShutdown);
     PartitionLog log = new PartitionLog(tp, store, config, clock, buffers, background, loaded);
     log.activeSinceMs = log.firstBatchTimestamp(log.active());
+    // A new, empty partition needs no checkpoint yet: without one, the next open recovers from
+    // the log start, which is all there is. (Thousands of new partitions save two fsyncs each.)
+    boolean empty = loaded.logStartOffset() == 0 && loaded.logEndOffset() == 0;
     log.flushLock.lock();
     try {
-      log.writeCheckpoint();
+      if (loaded.checkpointFound() || !empty) {
+        log.writeCheckpoint();
+      } else {
+        log.lastCheckpoint = log.currentCheckpoint(); // what a missing checkpoint means
+      }
     } finally {
       log.flushLock.unlock();
     }
@@ -403,11 +410,8 @@ public final class PartitionLog implements Log {
     }
   }
 
-  /**
-   * Caller holds flushLock. The recovery point written never passes a sealed segment whose seal
-   * is not yet on disk: recovery does not scan below it, so what is below must be final.
-   */
-  private void writeCheckpoint() {
+  /** Caller holds flushLock. See {@link #writeCheckpoint()}. */
+  private PartitionCheckpoint currentCheckpoint() {
     long end = logEndOffset;
     long point = Math.min(recoveryPoint, end);
     for (SegmentHandle h : segments) {
@@ -416,7 +420,15 @@ public final class PartitionLog implements Log {
         break;
       }
     }
-    PartitionCheckpoint cp = new PartitionCheckpoint(point, logStartOffset, end, leaderEpochs);
+    return new PartitionCheckpoint(point, logStartOffset, end, leaderEpochs);
+  }
+
+  /**
+   * Caller holds flushLock. The recovery point written never passes a sealed segment whose seal
+   * is not yet on disk: recovery does not scan below it, so what is below must be final.
+   */
+  private void writeCheckpoint() {
+    PartitionCheckpoint cp = currentCheckpoint();
     if (cp.equals(lastCheckpoint)) {
       return;
     }

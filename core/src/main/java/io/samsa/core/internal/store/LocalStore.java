@@ -19,6 +19,7 @@ import io.samsa.core.internal.log.BufferPool;
 import io.samsa.core.internal.log.PartitionLog;
 import io.samsa.spi.PartitionStore;
 import io.samsa.spi.SegmentOptions;
+import io.samsa.core.internal.io.BoundedFileIO;
 import io.samsa.spi.StorageContext;
 import io.samsa.spi.TopicMetadata;
 import io.samsa.spi.TopicStore;
@@ -54,11 +55,14 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class LocalStore implements LogStore {
   private static final System.Logger LOG = System.getLogger(LocalStore.class.getName());
   private static final Duration MAX_TICK = Duration.ofSeconds(1);
+  /** Threads that close partitions at least; see {@link #closeLogs}. */
+  private static final int CLOSE_THREADS = 4;
 
   private final StoreSettings settings;
   private final Path directory;
   private final StoreDirectory root;
   private final TopicStore topicStore;
+  private final BoundedFileIO files;
   private final ConcurrentHashMap<String, TopicState> topics = new ConcurrentHashMap<>();
   private final ReentrantLock adminLock = new ReentrantLock();
   private final BufferPool buffers = new BufferPool(16);
@@ -73,6 +77,7 @@ public final class LocalStore implements LogStore {
   private RecoveryReport recoveryReport;
   private long lastCheckpointMs;
   private long lastRetentionMs;
+  private boolean backendMaintenanceFailed; // guarded by maintenance
 
   /** A topic's live state. Partitions only grow. */
   static final class TopicState {
@@ -93,11 +98,13 @@ public final class LocalStore implements LogStore {
     }
   }
 
-  private LocalStore(StoreSettings settings, StoreDirectory root, TopicStore topicStore) {
+  private LocalStore(StoreSettings settings, StoreDirectory root, TopicStore topicStore,
+      BoundedFileIO files) {
     this.settings = settings;
     this.directory = settings.directory();
     this.root = root;
     this.topicStore = topicStore;
+    this.files = files;
     if (settings.scheduler() == null) {
       ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "samsa-background-" + directory.getFileName());
@@ -130,12 +137,15 @@ public final class LocalStore implements LogStore {
     }
     TopicStore topicStore = null;
     LocalStore store = null;
+    // The store directory's own files (the lock above) stay outside the bound: a lock must keep
+    // its descriptor.
+    BoundedFileIO files = new BoundedFileIO(settings.fileIO(), settings.maxOpenFiles());
     try {
       boolean created = root.checkBackend(settings.provider().name());
       boolean clean = root.takeCleanShutdownMarker() || created;
-      topicStore = settings.provider().open(
-          new StorageContext(settings.directory(), settings.fileIO(), settings.backendOptions()));
-      store = new LocalStore(settings, root, topicStore);
+      topicStore = settings.provider().open(new StorageContext(settings.directory(), files,
+          settings.backendOptions(), settings.clock()));
+      store = new LocalStore(settings, root, topicStore, files);
       store.loadTopics(clean);
       store.scheduleTick();
       return store;
@@ -150,6 +160,7 @@ public final class LocalStore implements LogStore {
             e.addSuppressed(suppressed);
           }
         }
+        files.close();
       }
       try {
         root.close();
@@ -510,6 +521,7 @@ public final class LocalStore implements LogStore {
           log.backgroundFailed("maintenance", e);
         }
       }
+      maintainBackend();
       if (checkpoints) {
         lastCheckpointMs = now;
       }
@@ -518,6 +530,21 @@ public final class LocalStore implements LogStore {
       }
     }
     scheduleTick();
+  }
+
+  private void maintainBackend() {
+    if (closed) {
+      return;
+    }
+    try {
+      topicStore.maintain();
+      backendMaintenanceFailed = false;
+    } catch (IOException | RuntimeException e) {
+      // Once loudly, then quietly until it works again: this runs every second.
+      LOG.log(backendMaintenanceFailed ? Level.DEBUG : Level.WARNING,
+          "backend maintenance failed: directory=" + directory, e);
+      backendMaintenanceFailed = true;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -553,17 +580,11 @@ public final class LocalStore implements LogStore {
         Thread.currentThread().interrupt();
       }
     }
-    SamsaException failure = null;
-    for (PartitionLog log : allLogs()) {
-      try {
-        log.close(() -> new StoreClosedException(directory));
-      } catch (SamsaException e) {
-        LOG.log(Level.WARNING, "closing " + log.topicPartition() + " failed", e);
-        failure = failure == null ? e : failure;
-      }
-    }
+    SamsaException failure = closeLogs(allLogs());
     try {
-      topicStore.close();
+      synchronized (maintenance) { // a tick of an outside scheduler may still be running
+        topicStore.close();
+      }
       if (failure == null) {
         root.writeCleanShutdownMarker(); // commit point of a clean shutdown
       }
@@ -572,6 +593,7 @@ public final class LocalStore implements LogStore {
           ? new StorageException("closing store failed: directory=" + directory + ", error=" + e, e)
           : failure;
     } finally {
+      files.close();
       try {
         root.close();
       } catch (IOException e) {
@@ -583,6 +605,53 @@ public final class LocalStore implements LogStore {
     }
   }
 
+  /**
+   * Closes every partition, flushing each, on several threads: closing is mostly waiting for
+   * fsync, and the file system commits concurrent fsyncs together.
+   *
+   * @return the first failure, or null
+   */
+  private SamsaException closeLogs(List<PartitionLog> logs) {
+    int threads = Math.min(logs.size(), Math.max(CLOSE_THREADS, settings.recoveryThreads()));
+    java.util.concurrent.atomic.AtomicReference<SamsaException> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    Runnable worker = () -> {
+      for (int i = next.getAndIncrement(); i < logs.size(); i = next.getAndIncrement()) {
+        PartitionLog log = logs.get(i);
+        try {
+          log.close(() -> new StoreClosedException(directory));
+        } catch (SamsaException e) {
+          LOG.log(Level.WARNING, "closing " + log.topicPartition() + " failed", e);
+          failure.compareAndSet(null, e);
+        }
+      }
+    };
+    List<Thread> helpers = new ArrayList<>();
+    for (int t = 1; t < threads; t++) {
+      Thread h = new Thread(worker, "samsa-close-" + directory.getFileName());
+      h.setDaemon(true);
+      h.start();
+      helpers.add(h);
+    }
+    worker.run();
+    boolean interrupted = false;
+    for (Thread h : helpers) {
+      while (true) {
+        try {
+          h.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the partitions must be closed before the store is
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return failure.get();
+  }
+
   private void closeQuietly() {
     try {
       closed = true;
@@ -592,6 +661,8 @@ public final class LocalStore implements LogStore {
       topicStore.close();
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "closing a store that failed to open failed too", e);
+    } finally {
+      files.close();
     }
     if (ownExecutor != null) {
       ownExecutor.shutdownNow();

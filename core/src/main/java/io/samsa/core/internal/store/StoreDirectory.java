@@ -10,6 +10,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -45,7 +47,18 @@ final class StoreDirectory implements AutoCloseable {
    * @throws StoreLockedException if another store, in this process or another, holds it
    */
   static StoreDirectory lock(Path directory, FileIO io) throws IOException {
+    // A new store's directory must outlive a crash: the parent of each level created is synced
+    // (a directory's sync makes the names in it durable).
+    List<Path> created = new ArrayList<>();
+    for (Path p = directory; p != null && !io.exists(p); p = p.getParent()) {
+      created.add(p);
+    }
     io.createDirectories(directory);
+    for (Path p : created) {
+      if (p.getParent() != null) {
+        io.syncDirectory(p.getParent());
+      }
+    }
     Path lockFile = directory.resolve(LOCK_FILE);
     FileChannel ch = io.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;

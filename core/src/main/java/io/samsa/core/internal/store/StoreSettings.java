@@ -22,6 +22,7 @@ public record StoreSettings(
     Duration retentionCheckInterval,
     Duration checkpointInterval,
     int recoveryThreads,
+    int maxOpenFiles,
     Map<String, String> backendOptions) {
 
   public StoreSettings {

@@ -7,10 +7,18 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** An index kept whole on the heap; each entry is also written to the file at its slot. */
+/**
+ * An index kept whole on the heap and written to its file lazily: new entries go to the file in
+ * one write at the next {@link #trim} or {@link #force} (a seal, a flush of a sealed segment, a
+ * clean close), not one write per entry. The file is preallocated (sparse) while the segment takes
+ * appends and trimmed to its entries at the seal, as Kafka's are. After a crash an active
+ * segment's index file holds zeros or old entries; recovery rebuilds it from the log, as it must
+ * anyway, since the active segment's indexes are never forced.
+ */
 final class HeapIndexFile extends IndexFile {
   private FileChannel channel;
   private volatile ByteBuffer entries;
+  private int persisted; // entries written to the file; guarded by the writer
 
   HeapIndexFile(FileIO io, Path path, int entrySize, int maxBytes) {
     super(io, path, entrySize, maxBytes);
@@ -25,6 +33,7 @@ final class HeapIndexFile extends IndexFile {
   @Override
   void create() throws IOException {
     count(0);
+    persisted = 0;
     FileChannel ch = channel();
     ch.truncate(0);
     preallocate(ch);
@@ -44,6 +53,7 @@ final class HeapIndexFile extends IndexFile {
     loaded.put(bytes).clear();
     entries = loaded;
     count(bytes.length / entrySize);
+    persisted = count();
     return true;
   }
 
@@ -61,20 +71,34 @@ final class HeapIndexFile extends IndexFile {
   }
 
   @Override
-  void persist(int n) throws IOException {
-    ByteBuffer entry = entries.duplicate();
-    entry.limit((n + 1) * entrySize).position(n * entrySize);
-    FileChannel ch = channel();
-    long at = (long) n * entrySize;
-    while (entry.hasRemaining()) {
-      at += ch.write(entry, at);
+  void persist(int n) {
+    // Written with the others at the next trim or force.
+  }
+
+  /** Writes the entries not yet in the file, in one write. */
+  private void writePending() throws IOException {
+    int n = count();
+    if (persisted >= n) {
+      return;
     }
+    ByteBuffer pending = entries.duplicate();
+    pending.limit(n * entrySize).position(persisted * entrySize);
+    FileChannel ch = channel();
+    long at = (long) persisted * entrySize;
+    while (pending.hasRemaining()) {
+      at += ch.write(pending, at);
+    }
+    persisted = n;
+    dirty = true;
   }
 
   @Override
   void truncateTo(int n) throws IOException {
     if (n < count()) {
       count(n);
+      if (persisted > n) {
+        persisted = n;
+      }
       FileChannel ch = channel();
       ch.truncate((long) n * entrySize);
       preallocate(ch);
@@ -84,17 +108,17 @@ final class HeapIndexFile extends IndexFile {
 
   @Override
   void trim() throws IOException {
-    if (channel != null || io.exists(path)) {
-      FileChannel ch = channel();
-      if (ch.size() != (long) count() * entrySize) {
-        ch.truncate((long) count() * entrySize);
-        dirty = true;
-      }
+    writePending();
+    FileChannel ch = channel();
+    if (ch.size() != (long) count() * entrySize) {
+      ch.truncate((long) count() * entrySize);
+      dirty = true;
     }
   }
 
   @Override
   void force() throws IOException {
+    writePending();
     if (dirty && channel != null) {
       channel.force(true);
     }

@@ -13,7 +13,8 @@ import java.util.function.IntToLongFunction;
  *
  * <p>While its segment takes appends the file is preallocated to its maximum size, as Kafka's
  * are; {@link #trim()} cuts it to exactly {@code count * entrySize} bytes when the segment is
- * sealed or closed, so a reopened index never mistakes preallocated zeros for entries.
+ * sealed or closed, so a reopened index never mistakes preallocated zeros for entries. A heap
+ * index writes its entries to the file lazily, in bulk.
  *
  * <p>Threading: one writer (appends, truncation, trim) and any number of concurrent readers. The
  * entry buffer and the count are published through volatiles, buffer first: a reader that reads
@@ -34,7 +35,7 @@ public abstract class IndexFile {
     this.maxEntries = maxBytes / entrySize;
   }
 
-  /** Entries kept on the heap and written to the file one by one (the file backend's kind). */
+  /** Entries kept on the heap and written to the file lazily, in bulk (the file backend's kind). */
   public static IndexFile onHeap(FileIO io, Path path, int entrySize, int maxBytes) {
     return new HeapIndexFile(io, path, entrySize, maxBytes);
   }
@@ -80,16 +81,19 @@ public abstract class IndexFile {
   /** A buffer with room for entry {@code n} at {@code n * entrySize}. */
   abstract ByteBuffer slotFor(int n) throws IOException;
 
-  /** Makes entry {@code n}, put into {@link #slotFor}, part of the file. */
+  /**
+   * Makes entry {@code n}, put into {@link #slotFor}, part of the file: at once, or by the next
+   * {@link #trim} or {@link #force}.
+   */
   abstract void persist(int n) throws IOException;
 
   /** Keeps only the first {@code n} entries, and lets the file take appends again. */
   abstract void truncateTo(int n) throws IOException;
 
-  /** Cuts the file to exactly its entries. */
+  /** Writes every entry and cuts the file to exactly its entries. */
   abstract void trim() throws IOException;
 
-  /** Forces what was written since the last force (entries, trims) to disk. */
+  /** Writes every entry, and forces what was written since the last force to disk. */
   abstract void force() throws IOException;
 
   /** Releases the file (and mappings); the index is not used again. */

@@ -44,13 +44,19 @@ final class LogReads {
     try {
       BatchSlice slice = h.segment.read(offset, hold.logEnd(), maxBytes);
       requireData(h, slice, offset);
-      ByteBuffer bytes = ByteBuffer.allocate(slice.sizeInBytes());
-      slice.readFully(bytes);
-      bytes.flip();
-      List<LogRecord> records = new ArrayList<>();
-      int valid = checkBatches(h, slice.position(), bytes, offset, records);
-      long next = records.isEmpty() ? offset : records.get(records.size() - 1).offset() + 1;
-      return new ReadResult(records, next, hold.logEnd(), valid);
+      // A pooled direct buffer: no zeroing of a fresh array per read, and no copy through NIO's
+      // temporary direct buffer. The records are copied out of it by the decoder.
+      ByteBuffer bytes = log.buffers().acquire(slice.sizeInBytes());
+      try {
+        slice.readFully(bytes);
+        bytes.flip();
+        List<LogRecord> records = new ArrayList<>();
+        int valid = checkBatches(h, slice.position(), bytes, offset, records);
+        long next = records.isEmpty() ? offset : records.get(records.size() - 1).offset() + 1;
+        return new ReadResult(records, next, hold.logEnd(), valid);
+      } finally {
+        log.buffers().release(bytes);
+      }
     } catch (IOException e) {
       throw Failures.io("read", tp, h.name(), e);
     } finally {
@@ -77,19 +83,23 @@ final class LogReads {
         return slice.writeTo(target); // checked before: zero copy
       }
       // Not yet checked in this process: check it once, then send the checked bytes.
-      ByteBuffer bytes = ByteBuffer.allocate(slice.sizeInBytes());
+      ByteBuffer bytes = log.buffers().acquire(slice.sizeInBytes());
       try {
-        slice.readFully(bytes);
-      } catch (IOException e) {
-        throw Failures.io("read", tp, h.name(), e);
+        try {
+          slice.readFully(bytes);
+        } catch (IOException e) {
+          throw Failures.io("read", tp, h.name(), e);
+        }
+        bytes.flip();
+        bytes.limit(checkBatches(h, from, bytes, offset, null));
+        long written = 0;
+        while (bytes.hasRemaining()) {
+          written += target.write(bytes);
+        }
+        return written;
+      } finally {
+        log.buffers().release(bytes);
       }
-      bytes.flip();
-      bytes.limit(checkBatches(h, from, bytes, offset, null));
-      long written = 0;
-      while (bytes.hasRemaining()) {
-        written += target.write(bytes);
-      }
-      return written;
     } finally {
       log.let(hold);
     }
@@ -135,20 +145,24 @@ final class LogReads {
     while (offset < end) {
       BatchSlice slice = h.segment.read(offset, end, TIMESTAMP_SCAN_BYTES);
       requireData(h, slice, offset);
-      ByteBuffer bytes = ByteBuffer.allocate(slice.sizeInBytes());
-      slice.readFully(bytes);
-      bytes.flip();
-      int valid = checkBatches(h, slice.position(), bytes, offset, null);
-      for (int at = 0; at < valid; at += RecordBatchDescriptor.batchSize(bytes, at)) {
-        if (RecordBatchDescriptor.maxTimestamp(bytes, at) >= target
-            && RecordBatchDescriptor.lastOffset(bytes, at) >= minOffset) {
-          long found = RecordBatchDecoder.firstOffsetAtOrAfter(bytes, at, target, minOffset, h.name(),
-              slice.position() + at);
-          if (found >= 0) {
-            return found;
+      ByteBuffer bytes = log.buffers().acquire(slice.sizeInBytes());
+      try {
+        slice.readFully(bytes);
+        bytes.flip();
+        int valid = checkBatches(h, slice.position(), bytes, offset, null);
+        for (int at = 0; at < valid; at += RecordBatchDescriptor.batchSize(bytes, at)) {
+          if (RecordBatchDescriptor.maxTimestamp(bytes, at) >= target
+              && RecordBatchDescriptor.lastOffset(bytes, at) >= minOffset) {
+            long found = RecordBatchDecoder.firstOffsetAtOrAfter(bytes, at, target, minOffset,
+                h.name(), slice.position() + at);
+            if (found >= 0) {
+              return found;
+            }
           }
+          offset = RecordBatchDescriptor.lastOffset(bytes, at) + 1;
         }
-        offset = RecordBatchDescriptor.lastOffset(bytes, at) + 1;
+      } finally {
+        log.buffers().release(bytes);
       }
       // A bad batch after good ones: the next round starts at it, and checkBatches refuses it.
     }

@@ -398,6 +398,11 @@ public final class PartitionLog implements Log {
     }
   }
 
+  /** The store's buffers, for reads as for appends. */
+  BufferPool buffers() {
+    return buffers;
+  }
+
   /** Writes the checkpoint if it changed. */
   public void checkpoint() {
     flushLock.lock();

@@ -93,6 +93,13 @@ public final class PartitionLog implements Log {
   private volatile long logStartOffset;
   private volatile long logEndOffset;
   private volatile long recoveryPoint;
+  /**
+   * Everything below it is committed (replication). Checkpointed; kept at or below the log end.
+   * Only meaningful once the log has an epoch history: an unreplicated log checkpoints its end.
+   */
+  private volatile long highWatermark;
+  /** An epoch entry exists only in memory: stored before the first batch of that epoch. */
+  private boolean epochUnstored;
   /** Null while open; what every call throws once closed. */
   private volatile Supplier<SamsaException> closed;
   /** Set when a failure left the in-memory state unreliable; every call throws it. */
@@ -114,7 +121,7 @@ public final class PartitionLog implements Log {
   }
 
   private PartitionLog(TopicPartition tp, PartitionStore store, TopicConfig config, Clock clock,
-      BufferPool buffers, BackgroundWork background, LogLoader.Loaded loaded) {
+      BufferPool buffers, BackgroundWork background, LogLoader.Loaded loaded, long highWatermark) {
     this.tp = tp;
     this.store = store;
     this.config = config;
@@ -125,6 +132,9 @@ public final class PartitionLog implements Log {
     this.logEndOffset = loaded.logEndOffset();
     this.recoveryPoint = loaded.recoveryPoint();
     this.leaderEpochs = new ArrayList<>(loaded.leaderEpochs());
+    // Recovery may have cut batches that opened an epoch: the history follows the log.
+    this.leaderEpochs.removeIf(e -> e.startOffset() > loaded.logEndOffset());
+    this.highWatermark = Math.max(loaded.logStartOffset(), Math.min(highWatermark, loaded.logEndOffset()));
     List<Segment> loadedSegments = loaded.segments();
     SegmentHandle[] handles = new SegmentHandle[loadedSegments.size()];
     for (int i = 0; i < handles.length; i++) {
@@ -154,8 +164,10 @@ public final class PartitionLog implements Log {
    */
   public static Opened open(TopicPartition tp, PartitionStore store, TopicConfig config, Clock clock,
       BufferPool buffers, BackgroundWork background, boolean cleanShutdown) throws IOException {
+    long highWatermark = checkpointedHighWatermark(store);
     LogLoader.Loaded loaded = LogLoader.load(tp, store, cleanShutdown);
-    PartitionLog log = new PartitionLog(tp, store, config, clock, buffers, background, loaded);
+    PartitionLog log = new PartitionLog(tp, store, config, clock, buffers, background, loaded,
+        highWatermark);
     log.activeSinceMs = log.firstBatchTimestamp(log.active());
     // A new, empty partition needs no checkpoint yet: without one, the next open recovers from
     // the log start, which is all there is. (Thousands of new partitions save two fsyncs each.)
@@ -171,6 +183,15 @@ public final class PartitionLog implements Log {
       log.flushLock.unlock();
     }
     return new Opened(log, loaded.recovered(), loaded.cuts());
+  }
+
+  /** The high watermark of the last checkpoint, or 0 if there is none or it cannot be read. */
+  private static long checkpointedHighWatermark(PartitionStore store) {
+    try {
+      return store.readCheckpoint().map(PartitionCheckpoint::highWatermark).orElse(0L);
+    } catch (IOException e) {
+      return 0L; // the loader reports an unreadable checkpoint and recovers everything
+    }
   }
 
   /** A log just opened, whether it was scanned, and what its recovery cut. */
@@ -213,6 +234,7 @@ public final class PartitionLog implements Log {
       }
       long base = logEndOffset;
       long last = base + records.size() - 1;
+      storeEpochHistory();
       ByteBuffer batch = buffers.acquire((int) size);
       long batchMaxTimestamp;
       try {
@@ -283,6 +305,190 @@ public final class PartitionLog implements Log {
     unflushedMessages = 0;
     firstUnflushedMs = -1;
     flushTo(logEndOffset);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Replication: leader epochs, follower appends, the high watermark
+
+  /** The end of a leader epoch in this log: {@code endOffset} is where the next epoch starts. */
+  public record EpochEnd(int epoch, long endOffset) {
+    /** The answer for an epoch older than the whole history. */
+    public static final EpochEnd UNDEFINED = new EpochEnd(-1, -1L);
+  }
+
+  /** The newest epoch in the history, or -1 if it is empty. */
+  public int latestEpoch() {
+    appendLock.lock();
+    try {
+      return currentEpoch();
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /** The epoch history, oldest first. */
+  public List<LeaderEpoch> leaderEpochs() {
+    appendLock.lock();
+    try {
+      return List.copyOf(leaderEpochs);
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /**
+   * Starts leader epoch {@code epoch} at the log end: the batches this log appends from now on
+   * are stamped with it. The entry is kept in memory and stored before the first batch of the
+   * epoch (a leader change costs no fsync per partition). An epoch not above the newest is
+   * ignored.
+   */
+  public void assignLeaderEpoch(int epoch) {
+    appendLock.lock();
+    try {
+      ensureOpen();
+      if (epoch > currentEpoch()) {
+        // An entry of an epoch that wrote nothing is replaced, as Kafka's epoch cache does.
+        if (!leaderEpochs.isEmpty() && leaderEpochs.get(leaderEpochs.size() - 1).startOffset() == logEndOffset) {
+          leaderEpochs.remove(leaderEpochs.size() - 1);
+        }
+        leaderEpochs.add(new LeaderEpoch(epoch, logEndOffset));
+        epochUnstored = true;
+      }
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /** Caller holds appendLock: stores an epoch entry still only in memory. */
+  private void storeEpochHistory() {
+    if (epochUnstored) {
+      flushLock.lock();
+      try {
+        writeCheckpoint();
+        epochUnstored = false;
+      } finally {
+        flushLock.unlock();
+      }
+    }
+  }
+
+  /**
+   * Kafka's OffsetsForLeaderEpoch answer: for the newest epoch, the log end; otherwise the largest
+   * epoch at or below {@code epoch} and the start offset of the epoch after it. {@link
+   * EpochEnd#UNDEFINED} if {@code epoch} is older than the history.
+   */
+  public EpochEnd endOffsetForEpoch(int epoch) {
+    appendLock.lock();
+    try {
+      ensureOpen();
+      if (leaderEpochs.isEmpty()) {
+        return EpochEnd.UNDEFINED;
+      }
+      if (epoch == currentEpoch()) {
+        return new EpochEnd(epoch, logEndOffset);
+      }
+      for (int i = leaderEpochs.size() - 1; i >= 0; i--) {
+        LeaderEpoch e = leaderEpochs.get(i);
+        if (e.epoch() <= epoch) {
+          long end = i + 1 < leaderEpochs.size() ? leaderEpochs.get(i + 1).startOffset() : logEndOffset;
+          return new EpochEnd(e.epoch(), end);
+        }
+      }
+      return EpochEnd.UNDEFINED;
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /**
+   * Appends a leader's batches as they are: their offsets and leader epochs are kept. Each batch
+   * is validated (frame, CRC-32C); batches wholly below the log end are skipped (a repeated
+   * fetch); the first new batch must start at the log end and epochs must not go back. A batch of
+   * a newer epoch opens an entry in the history, stored before the batch.
+   *
+   * @return the log end offset afterwards
+   * @throws io.samsa.CorruptRecordException if a batch is damaged, leaves a gap, or goes back in
+   *     epoch; nothing from that batch on is appended
+   */
+  public long appendAsFollower(ByteBuffer batches) {
+    appendLock.lock();
+    try {
+      ensureOpen();
+      rethrowBackgroundFailure();
+      TopicConfig cfg = config;
+      int at = batches.position();
+      int count = 0;
+      long now = clock.millis();
+      while (at < batches.limit()) {
+        int size = io.samsa.spi.format.BatchValidator.ensureValid(
+            batches, at, batches.limit() - at, "fetch of " + tp, at);
+        long base = RecordBatchDescriptor.baseOffset(batches, at);
+        long last = RecordBatchDescriptor.lastOffset(batches, at);
+        int epoch = RecordBatchDescriptor.partitionLeaderEpoch(batches, at);
+        if (last < logEndOffset) {
+          at += size;
+          continue;
+        }
+        if (base != logEndOffset) {
+          throw new CorruptRecordException("fetch of " + tp, at, "batch does not continue the log: baseOffset="
+              + base + ", logEndOffset=" + logEndOffset);
+        }
+        if (epoch < currentEpoch()) {
+          throw new CorruptRecordException("fetch of " + tp, at, "batch goes back in leader epoch: epoch="
+              + epoch + ", latestEpoch=" + currentEpoch());
+        }
+        if (epoch > currentEpoch()) {
+          leaderEpochs.add(new LeaderEpoch(epoch, base));
+          epochUnstored = true;
+        }
+        storeEpochHistory();
+        ByteBuffer batch = batches.duplicate();
+        batch.limit(at + size).position(at);
+        long batchMaxTimestamp = RecordBatchDescriptor.maxTimestamp(batches, at);
+        try {
+          maybeRoll(size, last, batchMaxTimestamp);
+          SegmentHandle active = active();
+          long before = active.segment.sizeInBytes();
+          active.segment.append(batch.slice());
+          active.verified(before, before + size); // validated above
+        } catch (IOException e) {
+          throw Failures.io("append", tp, active().name(), e);
+        }
+        if (activeSinceMs < 0) {
+          activeSinceMs = batchMaxTimestamp;
+        }
+        logEndOffset = last + 1;
+        count += (int) (last - base + 1);
+        at += size;
+      }
+      if (count > 0) {
+        signalAppended();
+        afterAppend(count, now, cfg.flushPolicy());
+      }
+      return logEndOffset;
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /** Everything below it is committed; at most the log end offset. */
+  public long highWatermark() {
+    ensureOpen();
+    return Math.min(highWatermark, logEndOffset);
+  }
+
+  /**
+   * Sets the high watermark (clamped to the log start and end). It is stored with the next
+   * checkpoint; the replication layer decides whether it may move back (on a follower it may).
+   */
+  public void updateHighWatermark(long offset) {
+    appendLock.lock();
+    try {
+      ensureOpen();
+      highWatermark = Math.max(logStartOffset, Math.min(offset, logEndOffset));
+    } finally {
+      appendLock.unlock();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -425,7 +631,8 @@ public final class PartitionLog implements Log {
         break;
       }
     }
-    return new PartitionCheckpoint(point, logStartOffset, end, leaderEpochs);
+    long committed = leaderEpochs.isEmpty() ? end : Math.min(highWatermark, end);
+    return new PartitionCheckpoint(point, logStartOffset, committed, leaderEpochs);
   }
 
   /**
@@ -737,6 +944,7 @@ public final class PartitionLog implements Log {
     try {
       if (offset > logStartOffset) {
         logStartOffset = offset;
+        highWatermark = Math.max(highWatermark, offset);
         // Stored before any segment goes, so that a crash can never bring the old start back.
         writeCheckpoint();
       }
@@ -779,6 +987,16 @@ public final class PartitionLog implements Log {
         throw new OffsetOutOfRangeException(tp, offset, start, end);
       }
       if (offset == end) {
+        // A leader epoch that wrote nothing ends here too: the history follows the cut.
+        if (!leaderEpochs.isEmpty() && leaderEpochs.get(leaderEpochs.size() - 1).startOffset() >= offset) {
+          flushLock.lock();
+          try {
+            truncateEpochs(offset);
+            writeCheckpoint();
+          } finally {
+            flushLock.unlock();
+          }
+        }
         return;
       }
       truncateLocked(offset);
@@ -871,6 +1089,7 @@ public final class PartitionLog implements Log {
 
   private void truncateEpochs(long offset) {
     leaderEpochs.removeIf(e -> e.startOffset() >= offset);
+    highWatermark = Math.min(highWatermark, offset);
   }
 
   /** The max timestamp of a segment's first batch (where its age for rolling starts), or -1. */

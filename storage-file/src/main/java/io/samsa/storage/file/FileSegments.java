@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Makes the file segments of one store and keeps its page-cache policy: the advisor, the
@@ -22,16 +23,30 @@ import java.util.function.Consumer;
 final class FileSegments implements SegmentFiles {
   private static final System.Logger LOG = System.getLogger(FileSegments.class.getName());
 
-  final PageCacheAdvisor advisor;
   final PageCachePolicy policy;
+  private final Supplier<PageCacheAdvisor> advisors;
   private final Clock clock;
   private final Set<FileSegment> live = ConcurrentHashMap.newKeySet();
+  private volatile PageCacheAdvisor advisor; // null until the first advice asks for it
   private volatile boolean adviceFailed;
 
-  FileSegments(PageCacheAdvisor advisor, PageCachePolicy policy, Clock clock) {
-    this.advisor = advisor;
-    this.policy = advisor.active() ? policy : PageCachePolicy.OFF;
+  /**
+   * @param advisors asked once, at the first advice (it may wait for a binding under way); an
+   *     inactive advisor turns every later advice into nothing
+   */
+  FileSegments(Supplier<PageCacheAdvisor> advisors, PageCachePolicy policy, Clock clock) {
+    this.advisors = advisors;
+    this.policy = policy;
     this.clock = clock;
+  }
+
+  private PageCacheAdvisor advisor() {
+    PageCacheAdvisor a = advisor;
+    if (a == null) {
+      a = advisors.get();
+      advisor = a;
+    }
+    return a;
   }
 
   @Override
@@ -87,7 +102,7 @@ final class FileSegments implements SegmentFiles {
 
   void willNeed(Path file, long from, long to) {
     try {
-      advisor.willNeed(file, from, to - from);
+      advisor().willNeed(file, from, to - from);
     } catch (IOException e) {
       adviceFailed(e);
     }
@@ -95,7 +110,7 @@ final class FileSegments implements SegmentFiles {
 
   void dontNeed(Path file, long from, long to) {
     try {
-      advisor.dontNeed(file, from, to == 0 ? 0 : to - from);
+      advisor().dontNeed(file, from, to == 0 ? 0 : to - from);
     } catch (IOException e) {
       adviceFailed(e);
     }

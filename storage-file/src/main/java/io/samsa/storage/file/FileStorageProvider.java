@@ -6,6 +6,7 @@ import io.samsa.spi.TopicStore;
 import io.samsa.spi.layout.DirectoryTopicStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -36,17 +37,23 @@ public final class FileStorageProvider implements StorageProvider {
   /** The name this backend answers to. */
   public static final String NAME = "file";
   private static final System.Logger LOG = System.getLogger(FileStorageProvider.class.getName());
-  private static volatile PageCacheAdvisor detected;
+  private static volatile CompletableFuture<PageCacheAdvisor> detection;
 
   private final Supplier<PageCacheAdvisor> advisors;
+  private final boolean background;
 
   /** Called by {@link java.util.ServiceLoader}. */
   public FileStorageProvider() {
-    this(FileStorageProvider::detect);
+    this(FileStorageProvider::detect, true);
   }
 
   /** With another way to find the advisor (tests: a platform without {@code posix_fadvise}). */
   FileStorageProvider(Supplier<PageCacheAdvisor> advisors) {
+    this(advisors, false);
+  }
+
+  private FileStorageProvider(Supplier<PageCacheAdvisor> advisors, boolean background) {
+    this.background = background;
     this.advisors = new Supplier<>() { // asked once per provider, so that it logs once
       private PageCacheAdvisor found;
 
@@ -68,9 +75,16 @@ public final class FileStorageProvider implements StorageProvider {
   @Override
   public TopicStore open(StorageContext context) throws IOException {
     PageCachePolicy policy = PageCachePolicy.from(context);
-    PageCacheAdvisor advisor = policy.any() ? advisors.get() : PageCacheAdvisor.none("turned off");
+    if (!policy.any()) {
+      PageCacheAdvisor none = PageCacheAdvisor.none("turned off");
+      return DirectoryTopicStore.open(context.directory(), context.fileIO(),
+          new FileSegments(() -> none, policy, context.clock()));
+    }
+    if (background) {
+      detection(); // binds on another thread while the store opens (and maybe recovers)
+    }
     return DirectoryTopicStore.open(context.directory(), context.fileIO(),
-        new FileSegments(advisor, policy, context.clock()));
+        new FileSegments(advisors, policy, context.clock()));
   }
 
   /**
@@ -81,19 +95,38 @@ public final class FileStorageProvider implements StorageProvider {
     return detect().name();
   }
 
-  /** Finds the advisor once per JVM, logging what it found once. */
+  /** Finds the advisor once per JVM, logging what it found once; waits for a binding under way. */
   static PageCacheAdvisor detect() {
-    PageCacheAdvisor a = detected;
-    if (a == null) {
+    return detection().join();
+  }
+
+  /**
+   * The binding of the advisor, started once per JVM on a daemon thread: loading JNA and binding
+   * the C library takes a few hundred milliseconds, which an open (and its recovery) need not
+   * wait for, since nothing is advised before the first read.
+   */
+  private static CompletableFuture<PageCacheAdvisor> detection() {
+    CompletableFuture<PageCacheAdvisor> d = detection;
+    if (d == null) {
       synchronized (FileStorageProvider.class) {
-        a = detected;
-        if (a == null) {
-          a = detect(LinuxPageCacheAdvisor::load);
-          detected = a;
+        d = detection;
+        if (d == null) {
+          CompletableFuture<PageCacheAdvisor> started = new CompletableFuture<>();
+          Thread binder = new Thread(() -> {
+            try {
+              started.complete(detect(LinuxPageCacheAdvisor::load));
+            } catch (Throwable t) { // detect() answers "none" for what it expects; never hang a reader
+              started.complete(PageCacheAdvisor.none(t.toString()));
+            }
+          }, "samsa-fadvise-binding");
+          binder.setDaemon(true);
+          binder.start();
+          detection = started;
+          d = started;
         }
       }
     }
-    return a;
+    return d;
   }
 
   /** Tries {@code linux}; on any failure logs once why, and answers an advisor that does nothing. */

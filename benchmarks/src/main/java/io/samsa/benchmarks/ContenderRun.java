@@ -240,6 +240,9 @@ public final class ContenderRun {
     variants.put("read-seq-cold", Map.of());
     if (contender == Contender.FILE) {
       variants.put("read-seq-cold-no-readahead", Map.of("readahead.bytes", "0"));
+      // The window sweep behind the default (8 MiB): a quarter of it and four times it.
+      variants.put("read-seq-cold-readahead-2MiB", Map.of("readahead.bytes", String.valueOf(2 << 20)));
+      variants.put("read-seq-cold-readahead-32MiB", Map.of("readahead.bytes", String.valueOf(32 << 20)));
     }
     if (!PageCache.isSupported()) {
       for (String w : variants.keySet()) {
@@ -266,7 +269,8 @@ public final class ContenderRun {
       Map<String, String> options = variants.get(e.getKey());
       String policy = contender != Contender.FILE ? ""
           : options.isEmpty() ? "; file backend's read-ahead policy as shipped (on)"
-          : "; backend options " + options + " (read-ahead advice off)";
+          : "; backend options " + options
+              + ("0".equals(options.get("readahead.bytes")) ? " (read-ahead advice off)" : "");
       add(e.getKey(), "bandwidth", "MB/s", "higher", e.getValue(), String.format(
           "%s; files evicted first (fsync + POSIX_FADV_DONTNEED), at most %.2f%% of pages still resident (mincore)%s",
           seqWhat, 100 * worstResident.get(e.getKey()), policy));

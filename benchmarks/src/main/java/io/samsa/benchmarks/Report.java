@@ -41,6 +41,8 @@ final class Report {
       new Row("read-seq-warm", "bandwidth", "MB/s", "higher", "read"),
       new Row("read-seq-cold", "bandwidth", "MB/s", "higher", "read"),
       new Row("read-seq-cold-no-readahead", "bandwidth", "MB/s", "higher", "read"),
+      new Row("read-seq-cold-readahead-2MiB", "bandwidth", "MB/s", "higher", "read"),
+      new Row("read-seq-cold-readahead-32MiB", "bandwidth", "MB/s", "higher", "read"),
       new Row("read-random", "p50", "us", "lower", "read"),
       new Row("read-random", "p99", "us", "lower", "read"),
       new Row("recover", "time", "s", "lower", "recover"),

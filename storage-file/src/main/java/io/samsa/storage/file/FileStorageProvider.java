@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * which the other consumers read, out of the cache. The options, all on by default:
  * <pre>{@code
  * Samsa.builder(dir)
- *     .backendOption("readahead.bytes", "4194304")   // WILLNEED window ahead of a reader; 0: off
+ *     .backendOption("readahead.bytes", "8388608")   // WILLNEED window ahead of a reader; 0: off
  *     .backendOption("dropbehind", "true")           // DONTNEED behind a reader of sealed data
  *     .backendOption("cold.after.ms", "300000")      // DONTNEED sealed segments this old; 0: off
  *     .backendOption("fadvise", "true")              // false: no advice at all

@@ -5,8 +5,9 @@ package io.samsa.storage.file;
  * starts where an earlier one ended (or at the segment's start) continues that reader's stream;
  * any other read starts a new stream, replacing the least recently used of {@value #STREAMS}.
  *
- * <p>For a stream it answers two ranges per read: bytes ahead to load ({@code WILLNEED}), once
- * no more than half the window is loaded ahead; and bytes behind to drop ({@code DONTNEED}), in
+ * <p>For a stream it answers two ranges per read: bytes ahead to load ({@code WILLNEED}), each
+ * time a quarter of the window has been read, so that three quarters or more are always on their
+ * way (renewing at half left the reader waiting on a disk slower than it); and bytes behind to drop ({@code DONTNEED}), in
  * steps of at least {@value #DROP_STEP_BYTES} bytes, when the segment is sealed and flushed that
  * far. Thread-safe; the advice itself is given by the caller, outside the lock.
  */
@@ -65,7 +66,7 @@ final class ReadAhead {
     next[s] = end;
     long loadFrom = 0;
     long loadTo = 0;
-    if (window > 0 && loadedTo[s] - end <= window / 2) {
+    if (window > 0 && loadedTo[s] - end <= window - window / 4) {
       loadFrom = Math.max(loadedTo[s], end);
       loadTo = Math.min(size, end + window);
       loadedTo[s] = Math.max(loadedTo[s], loadTo);

@@ -11,15 +11,18 @@ class ReadAheadTest {
   private static final long SIZE = 100 * MIB;
 
   @Test
-  void readFromTheStart_loadsTheWindowAhead_andRenewsItWhenHalfIsUsed() {
+  void readFromTheStart_loadsTheWindowAhead_andTopsItUpEachTimeAQuarterIsUsed() {
     ReadAhead ra = new ReadAhead(4 * MIB, false);
     ReadAhead.Advice a = ra.onRead(0, MIB, SIZE, 0);
     assertEquals(MIB, a.loadFrom());
     assertEquals(5 * MIB, a.loadTo());
-    assertFalse(ra.onRead(MIB, MIB, SIZE, 0).load(), "3 MiB still loaded ahead");
-    ReadAhead.Advice renew = ra.onRead(2 * MIB, MIB, SIZE, 0);
-    assertEquals(5 * MIB, renew.loadFrom(), "continues where the last advice ended");
-    assertEquals(7 * MIB, renew.loadTo());
+    ReadAhead.Advice topUp = ra.onRead(MIB, MIB, SIZE, 0);
+    assertEquals(5 * MIB, topUp.loadFrom(), "continues where the last advice ended");
+    assertEquals(6 * MIB, topUp.loadTo(), "the window is full again");
+    assertFalse(ra.onRead(2 * MIB, MIB / 2, SIZE, 0).load(), "3.5 MiB still loaded ahead");
+    ReadAhead.Advice next = ra.onRead(2 * MIB + MIB / 2, MIB / 2, SIZE, 0);
+    assertEquals(6 * MIB, next.loadFrom());
+    assertEquals(7 * MIB, next.loadTo());
   }
 
   @Test

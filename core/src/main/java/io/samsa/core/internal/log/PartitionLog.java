@@ -16,6 +16,7 @@ import io.samsa.StorageException;
 import io.samsa.TopicConfig;
 import io.samsa.TopicPartition;
 import io.samsa.spi.BatchSlice;
+import io.samsa.spi.CorruptCheckpointException;
 import io.samsa.spi.LeaderEpoch;
 import io.samsa.spi.PartitionCheckpoint;
 import io.samsa.spi.PartitionStore;
@@ -189,7 +190,7 @@ public final class PartitionLog implements Log {
   private static long checkpointedHighWatermark(PartitionStore store) {
     try {
       return store.readCheckpoint().map(PartitionCheckpoint::highWatermark).orElse(0L);
-    } catch (IOException e) {
+    } catch (IOException | CorruptCheckpointException e) {
       return 0L; // the loader reports an unreadable checkpoint and recovers everything
     }
   }

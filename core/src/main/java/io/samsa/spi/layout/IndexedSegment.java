@@ -340,8 +340,36 @@ public abstract class IndexedSegment implements Segment {
   @Override
   public final long timestampLookup(long targetTimestamp) throws IOException {
     ensureIndexesLoaded();
-    int rel = timeIndex.lookup(targetTimestamp);
-    return rel < 0 ? baseOffset : baseOffset + rel;
+    int entry = timeIndex.floorEntry(targetTimestamp);
+    if (entry < 0) {
+      return baseOffset;
+    }
+    long offset = baseOffset + timeIndex.relativeOffsetOf(entry);
+    // An entry is not covered by any checksum: believe it only if the batch it names agrees (by
+    // the indexing rule that batch ends at the entry's offset and reached the entry's timestamp).
+    // Otherwise scan from the segment start, which is slower but always right.
+    if (!batchEndsWith(offset, timeIndex.timestampOf(entry))) {
+      LOG.log(Level.WARNING, "{0}: time index entry {1} does not match the log; scanning from the start",
+          name(), entry);
+      return baseOffset;
+    }
+    return offset;
+  }
+
+  /** Whether a whole batch in the log ends at {@code lastOffset} with {@code maxTimestamp}. */
+  private boolean batchEndsWith(long lastOffset, long maxTimestamp) throws IOException {
+    long limit = size;
+    int entry = offsetIndex.floorEntry(lastOffset - baseOffset);
+    long from = entry < 0 ? 0 : offsetIndex.positionOf(entry);
+    for (long start : from == 0 ? new long[] {0} : new long[] {from, 0}) {
+      BatchScanner scan = new BatchScanner(data(), start, limit);
+      while (scan.next() && scan.lastOffset() <= lastOffset) {
+        if (scan.lastOffset() == lastOffset) {
+          return scan.maxTimestamp() == maxTimestamp && scan.verifyCrc().isEmpty();
+        }
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -135,8 +135,13 @@ final class MappedIndexFile extends IndexFile {
 
   private void mapWritable(FileChannel ch) throws IOException {
     long max = (long) maxEntries * entrySize;
-    if (ch.size() < max) {
-      ch.write(ByteBuffer.allocate(1), max - 1); // preallocate (sparse)
+    // Preallocate with real zeros, not a sparse file: a store into a mapping over a hole that the
+    // filesystem cannot fill (a full disk) is a SIGBUS, which Java turns into an InternalError at
+    // some later instruction. Written here, a full disk is an IOException before any mapping.
+    ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(max, 64 * 1024));
+    for (long at = ch.size(); at < max; ) {
+      zeros.clear().limit((int) Math.min(zeros.capacity(), max - at));
+      at += ch.write(zeros, at);
     }
     mapping = io.map(ch, FileChannel.MapMode.READ_WRITE, 0, max);
     writable = true;

@@ -38,6 +38,20 @@ final class TimeIndex {
     return found < 0 ? -1 : TimeIndexDescriptor.relativeOffset(e, found);
   }
 
+  /** The last entry whose timestamp is at most {@code target}, or -1. */
+  int floorEntry(long target) {
+    ByteBuffer e = file.entries();
+    return IndexFile.floorEntry(file.count(), target, i -> TimeIndexDescriptor.timestamp(e, i));
+  }
+
+  int relativeOffsetOf(int entry) {
+    return TimeIndexDescriptor.relativeOffset(file.entries(), entry);
+  }
+
+  long timestampOf(int entry) {
+    return TimeIndexDescriptor.timestamp(file.entries(), entry);
+  }
+
   long lastTimestamp() {
     int n = file.count();
     return n == 0 ? -1 : TimeIndexDescriptor.timestamp(file.entries(), n - 1);

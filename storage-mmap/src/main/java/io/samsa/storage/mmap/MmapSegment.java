@@ -26,6 +26,15 @@ import java.util.function.Consumer;
  * end them) and cuts the file there. The mapping outlives a trim: nothing touches it at or past
  * the file's length, which the data and reads never reach.
  *
+ * <h2>Blocks before stores</h2>
+ * The file is extended sparsely, but no store goes into the mapping over a hole: ahead of the
+ * data, blocks are allocated with plain writes of zeros, {@value #ALLOCATION_CHUNK} bytes at a
+ * time. On a full disk that write fails with an IOException, and the append fails cleanly, with
+ * the log as it was; a store over a hole the filesystem cannot fill would instead be a SIGBUS,
+ * which the JVM reports as an {@code InternalError} at some later instruction. The price is one
+ * extra write of zeros per chunk of data (into the page cache, which the stores then reuse); the
+ * chunk is small, so that a nearly full disk keeps room for checkpoints.
+ *
  * <h2>Mappings</h2>
  * A segment found on disk is mapped read-only when first read, and read-write when it takes its
  * first append; a mapping that is replaced stays valid (a reader may hold a slice of it) until the
@@ -36,6 +45,9 @@ final class MmapSegment extends IndexedSegment {
   /** The largest mapping Java can make (one {@code MappedByteBuffer}): a segment must fit. */
   static final long MAX_MAPPING_BYTES = Integer.MAX_VALUE;
   private static final int ZERO_RUN = 64 * 1024;
+  /** Bytes allocated ahead of the data at a time. */
+  static final int ALLOCATION_CHUNK = 64 * 1024;
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_RUN).asReadOnlyBuffer();
 
   /** Makes memory-mapped segments for the directory layout. */
   static final SegmentFiles FILES = new SegmentFiles() {
@@ -75,6 +87,7 @@ final class MmapSegment extends IndexedSegment {
   private volatile long fileLength;
   private boolean writable; // the mapping is read-write over [0, capacity)
   private boolean lengthChanged; // since the last force
+  private long allocated; // bytes from 0 that are real blocks, not holes; guarded by lock
   private final List<MappedByteBuffer> superseded = new ArrayList<>();
 
   private MmapSegment(FileIO io, Path dir, long baseOffset, SegmentOptions options, FileChannel channel,
@@ -82,6 +95,7 @@ final class MmapSegment extends IndexedSegment {
     super(io, dir, baseOffset, options, true, onDelete);
     this.channel = channel;
     this.fileLength = length;
+    this.allocated = length;
     this.capacity = (int) Math.max(options.segmentBytes(), Math.min(length, MAX_MAPPING_BYTES));
   }
 
@@ -99,6 +113,7 @@ final class MmapSegment extends IndexedSegment {
   @Override
   protected void writeData(ByteBuffer src, long position) throws IOException {
     MappedByteBuffer m = writableMapping();
+    allocate(position + src.remaining());
     m.put((int) position, src, src.position(), src.remaining());
     src.position(src.limit());
   }
@@ -119,6 +134,33 @@ final class MmapSegment extends IndexedSegment {
         writable = true;
       }
       return mapping;
+    }
+  }
+
+  /**
+   * Makes sure the bytes below {@code end} are real blocks, writing zeros past the data in chunks.
+   *
+   * @throws IOException if the filesystem cannot give them (a full disk): nothing was stored
+   */
+  private void allocate(long end) throws IOException {
+    synchronized (lock) {
+      if (end <= allocated) {
+        return;
+      }
+      zeroFill(end); // what this store needs: a failure here fails the append
+      try {
+        zeroFill(Math.min(capacity, allocated + ALLOCATION_CHUNK)); // ahead, if there is room
+      } catch (IOException notYet) {
+        // the disk is nearly full: the next append allocates what it needs, or fails cleanly
+      }
+    }
+  }
+
+  private void zeroFill(long target) throws IOException {
+    ByteBuffer zeros = ZEROS.duplicate();
+    while (allocated < target) {
+      zeros.clear().limit((int) Math.min(zeros.capacity(), target - allocated));
+      allocated += channel.write(zeros, allocated);
     }
   }
 
@@ -161,6 +203,7 @@ final class MmapSegment extends IndexedSegment {
         // The mapping stays: nothing touches it at or past the new length.
         channel.truncate(size);
         fileLength = size;
+        allocated = Math.min(allocated, size);
         lengthChanged = true;
       }
     }

@@ -14,6 +14,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
 
 /** One partition's key ranges: its segments' state and its checkpoint live in {@code meta}. */
 final class RocksDbPartitionStore implements PartitionStore {
@@ -37,7 +38,7 @@ final class RocksDbPartitionStore implements PartitionStore {
   @Override
   public List<Segment> loadSegments() throws IOException {
     List<Segment> segments = new ArrayList<>();
-    try (Slice lower = new Slice(Keys.segmentsStart(id)); Slice upper = new Slice(Keys.segmentsEnd(id));
+    try (RocksDbTopicStore.Guard g = store.enter(); Slice lower = new Slice(Keys.segmentsStart(id)); Slice upper = new Slice(Keys.segmentsEnd(id));
         ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
         RocksIterator it = store.db.newIterator(store.meta, ro)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -54,8 +55,9 @@ final class RocksDbPartitionStore implements PartitionStore {
   @Override
   public Segment createSegment(long baseOffset) throws IOException {
     RocksDbSegment.State state = RocksDbSegment.State.empty(baseOffset);
-    try {
-      store.db.put(store.meta, store.plain, Keys.segment(id, baseOffset), state.encode());
+    try (RocksDbTopicStore.Guard g = store.enter(); WriteBatch wb = new WriteBatch()) {
+      wb.put(store.meta, Keys.segment(id, baseOffset), state.encode());
+      store.write(wb, false);
     } catch (RocksDBException e) {
       throw store.io("create a segment of " + partition, e);
     }
@@ -64,7 +66,7 @@ final class RocksDbPartitionStore implements PartitionStore {
 
   @Override
   public Optional<PartitionCheckpoint> readCheckpoint() throws IOException {
-    try {
+    try (RocksDbTopicStore.Guard g = store.enter()) {
       byte[] v = store.db.get(store.meta, Keys.checkpoint(id));
       return v == null ? Optional.empty()
           : Optional.of(CheckpointFormat.decode(v, "rocksdb:" + partition + "/checkpoint"));
@@ -75,7 +77,7 @@ final class RocksDbPartitionStore implements PartitionStore {
 
   @Override
   public void writeCheckpoint(PartitionCheckpoint checkpoint) throws IOException {
-    try {
+    try (RocksDbTopicStore.Guard g = store.enter()) {
       store.putSynced(store.meta, Keys.checkpoint(id), CheckpointFormat.encode(checkpoint));
     } catch (RocksDBException e) {
       throw store.io("write the checkpoint of " + partition, e);

@@ -123,7 +123,7 @@ final class RocksDbSegment implements Segment {
   @Override
   public void append(ByteBuffer batches) throws IOException {
     State s = state;
-    try (WriteBatch wb = new WriteBatch()) {
+    try (RocksDbTopicStore.Guard g = store.enter(); WriteBatch wb = new WriteBatch()) {
       long size = s.size();
       long max = s.maxTimestamp();
       long offsetOfMax = s.offsetOfMax();
@@ -170,7 +170,7 @@ final class RocksDbSegment implements Segment {
     }
     List<byte[]> values = new ArrayList<>();
     int total = 0;
-    try (Slice lower = new Slice(Keys.batch(id, base)); Slice upper = new Slice(Keys.batch(id, s.end()));
+    try (RocksDbTopicStore.Guard g = store.enter(); Slice lower = new Slice(Keys.batch(id, base)); Slice upper = new Slice(Keys.batch(id, s.end()));
         ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
         RocksIterator it = store.db.newIterator(store.batches, ro)) {
       it.seekForPrev(Keys.batch(id, startOffset)); // the batch holding the offset: one seek
@@ -195,7 +195,7 @@ final class RocksDbSegment implements Segment {
 
   @Override
   public long timestampLookup(long targetTimestamp) throws IOException {
-    try (Slice lower = new Slice(Keys.timeStart(id, base)); Slice upper = new Slice(Keys.timeEnd(id, base));
+    try (RocksDbTopicStore.Guard g = store.enter(); Slice lower = new Slice(Keys.timeStart(id, base)); Slice upper = new Slice(Keys.timeEnd(id, base));
         ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
         RocksIterator it = store.db.newIterator(store.timeIndex, ro)) {
       it.seekForPrev(Keys.time(id, base, targetTimestamp));
@@ -255,7 +255,7 @@ final class RocksDbSegment implements Segment {
     List<long[]> entries = new ArrayList<>();
     Optional<String> problem = Optional.empty();
     int epoch = Integer.MIN_VALUE;
-    try (Slice lower = new Slice(Keys.batch(id, base)); Slice upper = new Slice(Keys.batch(id, upTo));
+    try (RocksDbTopicStore.Guard g = store.enter(); Slice lower = new Slice(Keys.batch(id, base)); Slice upper = new Slice(Keys.batch(id, upTo));
         ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
         RocksIterator it = store.db.newIterator(store.batches, ro)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -306,7 +306,7 @@ final class RocksDbSegment implements Segment {
   /** Makes the segment what {@code kept} describes: deletes every batch after it, synced. */
   private void cut(Scan kept, boolean sync) throws IOException {
     State old = state;
-    try (WriteBatch wb = new WriteBatch()) {
+    try (RocksDbTopicStore.Guard g = store.enter(); WriteBatch wb = new WriteBatch()) {
       wb.deleteRange(store.batches, Keys.batch(id, kept.end()), Keys.batch(id, Math.max(old.end(), kept.end()) + 1));
       timeIndexTo(wb, kept);
       wb.put(store.meta, Keys.segment(id, base), kept.state().encode());
@@ -318,7 +318,7 @@ final class RocksDbSegment implements Segment {
   }
 
   private void rewriteTimeIndex(Scan scan) throws IOException {
-    try (WriteBatch wb = new WriteBatch()) {
+    try (RocksDbTopicStore.Guard g = store.enter(); WriteBatch wb = new WriteBatch()) {
       timeIndexTo(wb, scan);
       wb.put(store.meta, Keys.segment(id, base), scan.state().encode());
       store.write(wb, true);
@@ -350,7 +350,7 @@ final class RocksDbSegment implements Segment {
     State s = state;
     byte[] from = Keys.batch(id, base);
     byte[] to = Keys.batch(id, s.end());
-    try (WriteBatch wb = new WriteBatch()) {
+    try (RocksDbTopicStore.Guard g = store.enter(); WriteBatch wb = new WriteBatch()) {
       wb.deleteRange(store.batches, from, to);
       wb.deleteRange(store.timeIndex, Keys.timeStart(id, base), Keys.timeEnd(id, base));
       wb.delete(store.meta, Keys.segment(id, base));

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -48,6 +49,16 @@ import org.rocksdb.WriteOptions;
  * is replayed: a damaged byte at rest is then a checksum error on read, not a log silently
  * replayed only up to the damage.
  *
+ * <h2>A failed write</h2>
+ * RocksDB refuses every write after one that failed (a full disk, a file size limit: its
+ * "background error"), until the database is reopened; RocksJava has no {@code Resume}. So a
+ * failed write marks the database broken, and the next call reopens it in place first: the
+ * write-ahead log is replayed to its last whole record (the failed write is not in it, or is
+ * torn and dropped), which is exactly the state before the failed write. Every call holds a read
+ * lock ({@link #enter}) for as long as it uses native handles; the reopen takes the write lock, so
+ * no call ever touches a closed handle. If the reopen fails too (the disk is still full), the call
+ * fails with that error, and the next one tries again.
+ *
  * <h2>Native objects</h2>
  * The database, its column family handles and its options live as long as the store; they are
  * closed in order (handles, database, then options) when it closes, after the core has closed
@@ -59,29 +70,39 @@ final class RocksDbTopicStore implements TopicStore {
   private final Path dir;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
-  private final List<ColumnFamilyHandle> handles;
-  final RocksDB db;
-  final ColumnFamilyHandle batches;
-  final ColumnFamilyHandle timeIndex;
-  final ColumnFamilyHandle meta;
+  private volatile List<ColumnFamilyHandle> handles;
+  volatile RocksDB db;
+  volatile ColumnFamilyHandle batches;
+  volatile ColumnFamilyHandle timeIndex;
+  volatile ColumnFamilyHandle meta;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  /** A write failed: RocksDB refuses more until reopened. */
+  private volatile boolean broken;
+  /** The handles above are open (false only while a reopen failed). */
+  private boolean dbOpen = true; // guarded by the write lock
   final WriteOptions plain = new WriteOptions();
   final WriteOptions synced = new WriteOptions().setSync(true);
   private final AtomicBoolean unsynced = new AtomicBoolean();
   private final Map<String, TopicMetadata> topics = new TreeMap<>();
   private volatile Map<String, Long> syncedWal = Map.of();
   private final Runnable onClose;
+  private static final System.Logger LOG = System.getLogger(RocksDbTopicStore.class.getName());
 
   private RocksDbTopicStore(Path dir, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
       RocksDB db, List<ColumnFamilyHandle> handles, Runnable onClose) {
     this.dir = dir;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
+    this.onClose = onClose;
+    use(db, handles);
+  }
+
+  private void use(RocksDB db, List<ColumnFamilyHandle> handles) {
     this.db = db;
     this.handles = handles;
     this.batches = handles.get(1);
     this.timeIndex = handles.get(2);
     this.meta = handles.get(3);
-    this.onClose = onClose;
   }
 
   static RocksDbTopicStore open(Path dir, Runnable onClose) throws IOException {
@@ -90,15 +111,10 @@ final class RocksDbTopicStore implements TopicStore {
     DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
         .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery);
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.NO_COMPRESSION);
-    List<ColumnFamilyDescriptor> descriptors = List.of(
-        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
-        new ColumnFamilyDescriptor("batches".getBytes(StandardCharsets.UTF_8), cfOptions),
-        new ColumnFamilyDescriptor("timeindex".getBytes(StandardCharsets.UTF_8), cfOptions),
-        new ColumnFamilyDescriptor("meta".getBytes(StandardCharsets.UTF_8), cfOptions));
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db;
     try {
-      db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+      db = openDb(dir, dbOptions, cfOptions, handles);
     } catch (RocksDBException e) {
       cfOptions.close();
       dbOptions.close();
@@ -114,8 +130,88 @@ final class RocksDbTopicStore implements TopicStore {
     return store;
   }
 
+  private static RocksDB openDb(Path dir, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
+      List<ColumnFamilyHandle> handles) throws RocksDBException {
+    List<ColumnFamilyDescriptor> descriptors = List.of(
+        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+        new ColumnFamilyDescriptor("batches".getBytes(StandardCharsets.UTF_8), cfOptions),
+        new ColumnFamilyDescriptor("timeindex".getBytes(StandardCharsets.UTF_8), cfOptions),
+        new ColumnFamilyDescriptor("meta".getBytes(StandardCharsets.UTF_8), cfOptions));
+    return RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+  }
+
   Path directory() {
     return dir;
+  }
+
+  /** Held for as long as a call uses the database's native handles. */
+  interface Guard extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Enters a call that uses the database: reopens it first if a write failed (only at the
+   * outermost call of a thread, which holds no read lock to wait on itself).
+   *
+   * @throws IOException if the database is broken and cannot be reopened yet
+   */
+  Guard enter() throws IOException {
+    if (broken && lock.getReadHoldCount() == 0) {
+      reopen();
+    }
+    lock.readLock().lock();
+    if (!dbOpen) {
+      lock.readLock().unlock();
+      throw new IOException("RocksDB is not open after a failed write; the next call retries: dir=" + dir);
+    }
+    return lock.readLock()::unlock;
+  }
+
+  private void reopen() throws IOException {
+    lock.writeLock().lock();
+    try {
+      if (!broken) {
+        return;
+      }
+      closeDb();
+      List<ColumnFamilyHandle> fresh = new ArrayList<>();
+      try {
+        RocksDB reopened = openDb(dir, dbOptions, cfOptions, fresh);
+        use(reopened, fresh);
+        dbOpen = true;
+        broken = false;
+        unsynced.set(false);
+        synced();
+        LOG.log(System.Logger.Level.INFO, "reopened RocksDB after a failed write: dir={0}", dir);
+      } catch (RocksDBException e) {
+        throw io("reopen after a failed write", e);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Closes the handles and the database, if open; a failure here is one already reported. */
+  private void closeDb() {
+    if (!dbOpen) {
+      return;
+    }
+    dbOpen = false;
+    for (ColumnFamilyHandle h : handles) {
+      h.close();
+    }
+    try {
+      db.closeE();
+    } catch (RocksDBException e) {
+      LOG.log(System.Logger.Level.WARNING, "closing RocksDB after a failed write: dir=" + dir, e);
+    }
+  }
+
+  /** Notes a failed write: RocksDB takes no more until reopened. */
+  private RocksDBException failed(RocksDBException e) {
+    broken = true;
+    return e;
   }
 
   private void loadTopics() throws IOException {
@@ -150,7 +246,7 @@ final class RocksDbTopicStore implements TopicStore {
 
   /** Allocates ids for the new partitions and stores the metadata, in one synced write. */
   private void writeTopic(TopicMetadata topic, int existingPartitions) throws IOException {
-    try (WriteBatch wb = new WriteBatch()) {
+    try (Guard g = enter(); WriteBatch wb = new WriteBatch()) {
       long next = nextPartitionId();
       for (int p = existingPartitions; p < topic.partitionCount(); p++) {
         wb.put(meta, Keys.partition(topic.name(), p), Keys.longValue(next++));
@@ -175,7 +271,7 @@ final class RocksDbTopicStore implements TopicStore {
     if (topic == null) {
       return;
     }
-    try (WriteBatch wb = new WriteBatch()) {
+    try (Guard g = enter(); WriteBatch wb = new WriteBatch()) {
       for (int p = 0; p < topic.partitionCount(); p++) {
         long id = partitionId(new TopicPartition(name, p));
         wb.deleteRange(batches, Keys.batch(id, 0), Keys.batchesEnd(id));
@@ -193,7 +289,7 @@ final class RocksDbTopicStore implements TopicStore {
   }
 
   long partitionId(TopicPartition tp) throws IOException {
-    try {
+    try (Guard g = enter()) {
       byte[] v = db.get(meta, Keys.partition(tp.topic(), tp.partition()));
       if (v == null) {
         throw new IOException("no partition id stored for " + tp);
@@ -211,30 +307,41 @@ final class RocksDbTopicStore implements TopicStore {
 
   /** Writes a batch of changes; with sync when {@code sync}, else only to the log. */
   void write(WriteBatch wb, boolean sync) throws RocksDBException {
-    if (sync) {
-      db.write(synced, wb);
-      synced();
-    } else {
-      db.write(plain, wb);
-      unsynced.set(true);
+    try {
+      if (sync) {
+        db.write(synced, wb);
+        synced();
+      } else {
+        db.write(plain, wb);
+        unsynced.set(true);
+      }
+    } catch (RocksDBException e) {
+      throw failed(e);
     }
   }
 
   /** Writes one value with sync. */
   void putSynced(ColumnFamilyHandle cf, byte[] key, byte[] value) throws RocksDBException {
-    db.put(cf, synced, key, value);
-    synced();
+    try {
+      db.put(cf, synced, key, value);
+      synced();
+    } catch (RocksDBException e) {
+      throw failed(e);
+    }
   }
 
   /** Syncs the write-ahead log, if anything was written without sync since the last time. */
   void syncWal() throws IOException {
     if (unsynced.getAndSet(false)) {
-      try {
+      try (Guard g = enter()) {
         db.flushWal(true);
         synced();
       } catch (RocksDBException e) {
         unsynced.set(true);
-        throw io("sync the write-ahead log", e);
+        throw io("sync the write-ahead log", failed(e));
+      } catch (IOException e) {
+        unsynced.set(true);
+        throw e;
       }
     }
   }
@@ -256,6 +363,27 @@ final class RocksDbTopicStore implements TopicStore {
   @Override
   public void close() throws IOException {
     RocksDBException failure = null;
+    IOException notReopened = null;
+    if (broken) {
+      try {
+        reopen(); // a clean close needs a database that takes writes
+      } catch (IOException e) {
+        notReopened = e;
+      }
+    }
+    lock.writeLock().lock();
+    if (!dbOpen) {
+      try {
+        plain.close();
+        synced.close();
+        cfOptions.close();
+        dbOptions.close();
+        onClose.run();
+      } finally {
+        lock.writeLock().unlock();
+      }
+      throw notReopened != null ? notReopened : new IOException("RocksDB was not open at close: dir=" + dir);
+    }
     try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
       // A clean close leaves no data in the write-ahead log, only in SST files, whose blocks carry
       // checksums that every read verifies. Replaying a log at the next open would, at a damaged
@@ -273,11 +401,13 @@ final class RocksDbTopicStore implements TopicStore {
     } catch (RocksDBException e) {
       failure = failure == null ? e : failure;
     } finally {
+      dbOpen = false;
       plain.close();
       synced.close();
       cfOptions.close();
       dbOptions.close();
       onClose.run();
+      lock.writeLock().unlock();
     }
     if (failure != null) {
       throw io("close", failure);

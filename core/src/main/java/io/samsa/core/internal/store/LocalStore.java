@@ -33,6 +33,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -142,11 +143,18 @@ public final class LocalStore implements LogStore {
     BoundedFileIO files = new BoundedFileIO(settings.fileIO(), settings.maxOpenFiles());
     try {
       boolean created = root.checkBackend(settings.provider().name());
-      boolean clean = root.takeCleanShutdownMarker() || created;
+      Optional<Map<TopicPartition, Long>> marker = root.readCleanShutdownMarker();
+      boolean clean = marker.isPresent() || created;
       topicStore = settings.provider().open(new StorageContext(settings.directory(), files,
           settings.backendOptions(), settings.clock()));
       store = new LocalStore(settings, root, topicStore, files);
       store.loadTopics(clean);
+      if (marker.isPresent()) {
+        store.checkLogEnds(marker.get());
+      }
+      // From here on a crash is an unclean shutdown. A store refused above keeps its marker, so
+      // that it is refused again rather than opened without the check.
+      root.deleteCleanShutdownMarker();
       store.scheduleTick();
       return store;
     } catch (IOException | RuntimeException | Error e) {
@@ -210,6 +218,42 @@ public final class LocalStore implements LogStore {
     long now = settings.clock().millis();
     lastCheckpointMs = now;
     lastRetentionMs = now;
+  }
+
+  /**
+   * After a clean shutdown every partition must come back at least as long as the marker says, or
+   * have a recovery report that says what was cut (damage the core found itself):
+   * a backend that keeps its bookkeeping where the core cannot see it (RocksDB's MANIFEST) may
+   * otherwise lose a damaged part of it without a word.
+   */
+  private void checkLogEnds(Map<TopicPartition, Long> ends) {
+    for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+      TopicPartition tp = e.getKey();
+      TopicState state = topics.get(tp.topic());
+      long found = state == null || tp.partition() >= state.partitions.length ? -1
+          : state.partitions[tp.partition()].logEndOffset();
+      boolean reported = recoveryReport.partitions().stream().anyMatch(r -> r.partition().equals(tp));
+      if (found < e.getValue() && !reported) {
+        throw new StorageException("the backend lost records since the clean shutdown, refusing to open: "
+            + "directory=" + directory + ", backend=" + settings.provider().name() + ", partition=" + tp
+            + ", logEndOffsetAtClose=" + e.getValue() + ", found=" + (found < 0 ? "no such partition" : found)
+            + " (the backend's own files are damaged; restore them or remove "
+            + StoreDirectory.CLEAN_SHUTDOWN_FILE + " to accept the loss)", null);
+      }
+    }
+  }
+
+  /** Each partition's log end now: a lower bound of what a close keeps. */
+  private Map<TopicPartition, Long> logEnds() {
+    Map<TopicPartition, Long> ends = new java.util.LinkedHashMap<>();
+    for (PartitionLog log : allLogs()) {
+      try {
+        ends.put(log.topicPartition(), log.logEndOffset());
+      } catch (SamsaException offline) {
+        // a partition taken offline (failed fsync) is left out: it is recovered at the next open
+      }
+    }
+    return ends;
   }
 
   /** Runs the tasks on the recovery threads; on any failure closes what opened and throws. */
@@ -580,13 +624,16 @@ public final class LocalStore implements LogStore {
         Thread.currentThread().interrupt();
       }
     }
+    // Read before the logs close (a closed log answers nothing); an append still in flight only
+    // makes the real end larger, and the check at open is "at least".
+    Map<TopicPartition, Long> ends = logEnds();
     SamsaException failure = closeLogs(allLogs());
     try {
       synchronized (maintenance) { // a tick of an outside scheduler may still be running
         topicStore.close();
       }
       if (failure == null) {
-        root.writeCleanShutdownMarker(); // commit point of a clean shutdown
+        root.writeCleanShutdownMarker(ends); // commit point of a clean shutdown
       }
     } catch (IOException e) {
       failure = failure == null

@@ -72,7 +72,7 @@ public final class ContenderRun {
       return;
     }
     if (a.containsKey("recover-reopen")) {
-      recoverReopen(contender, dir, Integer.parseInt(require(a, "records")));
+      recoverReopen(contender, dir, Integer.parseInt(require(a, "records")), a.containsKey("warm-jvm"));
       return;
     }
     Sizes sizes = Sizes.of(a.getOrDefault("scale", "full"));
@@ -303,7 +303,10 @@ public final class ContenderRun {
     List<String> reports = new ArrayList<>();
     long bytes = 0;
     for (int rep = 0; rep < reps; rep++) {
-      for (String variant : List.of("recover", "recover-cold")) {
+      // Chronicle has no recovery scan to warm up (its number is not comparable anyway).
+      List<String> variants = contender == Contender.CHRONICLE ? List.of("recover", "recover-cold")
+          : List.of("recover", "recover-cold", "recover-warm-jvm");
+      for (String variant : variants) {
         Path d = dir.resolve("recover");
         deleteTree(d);
         treatment.apply();
@@ -312,7 +315,7 @@ public final class ContenderRun {
         bytes = treeBytes(d);
         PageCache.Residency resident = variant.equals("recover-cold") && PageCache.isSupported()
             ? PageCache.evictTree(d) : PageCache.Residency.NONE;
-        String[] reopened = runReopener(d, n);
+        String[] reopened = runReopener(d, n, variant.equals("recover-warm-jvm"));
         double sec = Long.parseLong(reopened[0]) / 1e9;
         seconds.computeIfAbsent(variant, k -> new ArrayList<>()).add(sec);
         log.printf("%s %s rep %d: %.3f s (%s; writer: %s; resident before: %s)%n", variant,
@@ -328,6 +331,15 @@ public final class ContenderRun {
     add("recover", "time", "s", "lower", seconds.get("recover"), what + "; page cache warm");
     add("recover-cold", "time", "s", "lower", seconds.get("recover-cold"),
         "same, every file evicted (fsync + DONTNEED) before the reopen");
+    if (seconds.containsKey("recover-warm-jvm")) {
+      add("recover-warm-jvm", "time", "s", "lower", seconds.get("recover-warm-jvm"),
+        "same as recover (page cache warm), but the new JVM first recovers a small crashed log of "
+            + "the same contender, so that its classes are loaded and its recovery code compiled: "
+            + "the cost of the scan itself, without the JVM's start-up");
+    } else {
+      out.add(Measurement.missing("recover-warm-jvm", contender.id(), "time", "s", "lower",
+          "n/a: no recovery scan to warm up"));
+    }
   }
 
   /** One segment for everything, so that no roll flushes part of the log before the kill. */
@@ -362,10 +374,14 @@ public final class ContenderRun {
   }
 
   /** Starts a JVM that reopens the log; returns the nanoseconds it took and its recovery report. */
-  private String[] runReopener(Path d, int records) throws Exception {
+  private String[] runReopener(Path d, int records, boolean warmJvm) throws Exception {
     Path err = dir.resolve("recover-reopen.err");
-    Process reopener = startHelper(err, "--recover-reopen", "--contender", contender.id(), "--dir",
-        d.toString(), "--records", Integer.toString(records));
+    List<String> args = new ArrayList<>(List.of("--recover-reopen", "--contender", contender.id(),
+        "--dir", d.toString(), "--records", Integer.toString(records)));
+    if (warmJvm) {
+      args.addAll(List.of("--warm-jvm", "true"));
+    }
+    Process reopener = startHelper(err, args.toArray(String[]::new));
     try {
       String line = awaitLine(reopener, RECOVERED, err);
       int exit = reopener.waitFor();
@@ -419,7 +435,11 @@ public final class ContenderRun {
    * The restarted process: opens the log (recovering it), reads its end offset, prints {@value
    * #RECOVERED} with the nanoseconds that took and the contender's report, and closes it.
    */
-  private static void recoverReopen(Contender contender, Path d, int records) throws IOException {
+  private static void recoverReopen(Contender contender, Path d, int records, boolean warmJvm)
+      throws IOException {
+    if (warmJvm) {
+      warmUpRecovery(contender, d.resolveSibling(d.getFileName() + "-warm-up"));
+    }
     long start = System.nanoTime();
     try (BenchLog bench = contender.open(d, recoverSpec(), true)) {
       long end = bench.endOffset(0);
@@ -427,6 +447,50 @@ public final class ContenderRun {
       check(end == records, "log end offset after recovery", records, end);
       System.out.println(RECOVERED + " " + nanos + " " + bench.openReport());
       System.out.flush();
+    }
+  }
+
+  /**
+   * Loads the contender's classes and compiles its recovery path: writes a small log (64 MiB),
+   * copies its files while it is still open (a crashed log: no clean-shutdown mark), and recovers
+   * the copy, a few times over.
+   */
+  private static void warmUpRecovery(Contender contender, Path scratch) throws IOException {
+    deleteTree(scratch);
+    Path live = scratch.resolve("live");
+    byte[][] pool = values(Sizes.LARGE_VALUE);
+    BenchLog writer = contender.open(live, recoverSpec(), false);
+    try {
+      byte[][] batch = new byte[Sizes.READ_BATCH][];
+      for (int i = 0; i < 64 * 1024; i += batch.length) {
+        for (int j = 0; j < batch.length; j++) {
+          batch[j] = pool[(i + j) & (pool.length - 1)];
+        }
+        writer.append(0, batch);
+      }
+      for (int round = 0; round < 5; round++) {
+        Path copy = scratch.resolve("crashed-" + round);
+        copyTree(live, copy);
+        try (BenchLog reopened = contender.open(copy, recoverSpec(), true)) {
+          check(reopened.endOffset(0) == 64 * 1024, "warm-up log end offset", 64 * 1024, reopened.endOffset(0));
+        }
+      }
+    } finally {
+      writer.close();
+      deleteTree(scratch);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else if (!p.getFileName().toString().endsWith(".lock")) {
+          Files.copy(p, target);
+        }
+      }
     }
   }
 

@@ -47,6 +47,7 @@ final class Report {
       new Row("read-random", "p99", "us", "lower", "read"),
       new Row("recover", "time", "s", "lower", "recover"),
       new Row("recover-cold", "time", "s", "lower", "recover"),
+      new Row("recover-warm-jvm", "time", "s", "lower", "recover"),
       new Row("many-partitions", "throughput", "records/s", "higher", "many-partitions"),
       new Row("many-partitions", "first append", "s", "lower", "many-partitions"),
       new Row("many-partitions", "open descriptors", "fds", "lower", "many-partitions"),
@@ -138,7 +139,7 @@ final class Report {
     for (String c : List.of("file", "mmap", "rocksdb")) {
       t.add(ratio("read-random p99 ≤ Kafka's", c + " / kafka, p99", "read-random", c, "kafka", "p99", false, 1.0));
     }
-    for (String w : List.of("recover", "recover-cold")) {
+    for (String w : List.of("recover", "recover-cold", "recover-warm-jvm")) {
       for (String c : List.of("file", "mmap", "rocksdb")) {
         t.add(ratio("recover ≤ 0.5× Kafka's time", c + " / kafka, " + w + " seconds", w, c, "kafka", "time", false, 0.5));
       }

@@ -31,8 +31,8 @@ final class FileSegments implements SegmentFiles {
   private volatile boolean adviceFailed;
 
   /**
-   * @param advisors asked once, at the first advice (it may wait for a binding under way); an
-   *     inactive advisor turns every later advice into nothing
+   * @param advisors asked at each advice until it answers (null: not bound yet, this advice is
+   *     skipped); its answer is kept, and an inactive one turns every later advice into nothing
    */
   FileSegments(Supplier<PageCacheAdvisor> advisors, PageCachePolicy policy, Clock clock) {
     this.advisors = advisors;
@@ -44,10 +44,15 @@ final class FileSegments implements SegmentFiles {
     PageCacheAdvisor a = advisor;
     if (a == null) {
       a = advisors.get();
+      if (a == null) {
+        return NOT_YET;
+      }
       advisor = a;
     }
     return a;
   }
+
+  private static final PageCacheAdvisor NOT_YET = PageCacheAdvisor.none("not bound yet");
 
   @Override
   public IndexedSegment create(FileIO io, Path dir, long baseOffset, SegmentOptions options,

@@ -80,11 +80,11 @@ public final class FileStorageProvider implements StorageProvider {
       return DirectoryTopicStore.open(context.directory(), context.fileIO(),
           new FileSegments(() -> none, policy, context.clock()));
     }
-    if (background) {
-      detection(); // binds on another thread while the store opens (and maybe recovers)
-    }
+    // The default binds on another thread, started by the first advice, which goes without until
+    // the binding is done (advice is a hint); an open or a recovery never waits for JNA.
+    Supplier<PageCacheAdvisor> source = background ? () -> detection().getNow(null) : advisors;
     return DirectoryTopicStore.open(context.directory(), context.fileIO(),
-        new FileSegments(advisors, policy, context.clock()));
+        new FileSegments(source, policy, context.clock()));
   }
 
   /**
@@ -102,8 +102,8 @@ public final class FileStorageProvider implements StorageProvider {
 
   /**
    * The binding of the advisor, started once per JVM on a daemon thread: loading JNA and binding
-   * the C library takes a few hundred milliseconds, which an open (and its recovery) need not
-   * wait for, since nothing is advised before the first read.
+   * the C library takes 100 to 300 ms of CPU, which neither an open (nor its recovery) nor the
+   * first read should wait for.
    */
   private static CompletableFuture<PageCacheAdvisor> detection() {
     CompletableFuture<PageCacheAdvisor> d = detection;

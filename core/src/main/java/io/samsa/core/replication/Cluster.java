@@ -71,7 +71,7 @@ public final class Cluster implements AutoCloseable {
     for (Map.Entry<Integer, NodeSpec> e : b.nodes.entrySet()) {
       NodeSpec spec = e.getValue();
       nodes.put(e.getKey(), new ReplicaNode(e.getKey(), spec.directory, spec.backend, clock, transport,
-          fanOut, this::alterIsr, settings));
+          fanOut, this::alterIsr, settings, spec.storeOptions));
     }
   }
 
@@ -442,7 +442,8 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
-  private record NodeSpec(Path directory, String backend) {}
+  private record NodeSpec(Path directory, String backend,
+      java.util.function.Consumer<io.samsa.core.Samsa.Builder> storeOptions) {}
 
   /** Configures a cluster. Not thread-safe; each setter checks its value at once. */
   public static final class Builder {
@@ -458,6 +459,17 @@ public final class Cluster implements AutoCloseable {
 
     /** A node with its own store in {@code directory} on the named backend. */
     public Builder node(int id, Path directory, String backend) {
+      return node(id, directory, backend, b -> { });
+    }
+
+    /**
+     * A node whose store is further configured by {@code storeOptions} each time it opens (a
+     * file system for fault injection, a flush policy, a scheduler). The directory, backend and
+     * clock are the cluster's.
+     */
+    public Builder node(int id, Path directory, String backend,
+        java.util.function.Consumer<io.samsa.core.Samsa.Builder> storeOptions) {
+      Objects.requireNonNull(storeOptions, "storeOptions");
       if (id < 0) {
         throw new IllegalArgumentException("node id must be >= 0: id=" + id);
       }
@@ -465,7 +477,7 @@ public final class Cluster implements AutoCloseable {
         throw new IllegalArgumentException("node id used twice: id=" + id);
       }
       nodes.put(id, new NodeSpec(Objects.requireNonNull(directory, "directory"),
-          Objects.requireNonNull(backend, "backend")));
+          Objects.requireNonNull(backend, "backend"), storeOptions));
       return this;
     }
 

@@ -5,6 +5,7 @@ import io.samsa.NotEnoughReplicasException;
 import io.samsa.NotLeaderException;
 import io.samsa.ProducerRecord;
 import io.samsa.ReadResult;
+import io.samsa.TopicConfig;
 import io.samsa.TopicPartition;
 import io.samsa.core.replication.Acks;
 import io.samsa.core.replication.Cluster;
@@ -13,7 +14,10 @@ import io.samsa.core.replication.InProcessTransport;
 import io.samsa.core.replication.PartitionState;
 import io.samsa.core.replication.ProduceResult;
 import io.samsa.core.replication.ReplicatedTopicConfig;
+import io.samsa.testkit.CrashKind;
 import io.samsa.testkit.ManualClock;
+import io.samsa.testkit.SimulatedDisk;
+import java.util.Random;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +44,7 @@ import java.util.stream.Stream;
 final class FaultSchedule {
   static final int PARTITIONS = 3;
   static final List<Integer> NODES = List.of(1, 2, 3);
+  private static final CrashKind[] CRASHES = {CrashKind.DROP, CrashKind.TEAR, CrashKind.REORDER};
 
   /** One step of a schedule; {@code a} and {@code b} choose its target. */
   record Action(Kind kind, int a, int b) {
@@ -62,7 +67,7 @@ final class FaultSchedule {
         case PRODUCE -> "produce(p" + (a % PARTITIONS) + ", " + (1 + b % 3) + " records, acks=all)";
         case PRODUCE_ACKS1 -> "produce(p" + (a % PARTITIONS) + ", acks=1)";
         case ADVANCE -> "advance(" + advanceMs() + " ms)";
-        case KILL -> "kill(node " + node() + (b % 2 == 0 ? ", losing unflushed" : "") + ")";
+        case KILL -> "kill(node " + node() + (b % 2 == 0 ? ", power cut " + CRASHES[(b / 2) % CRASHES.length] : "") + ")";
         case RESTART -> "restart(node " + node() + ")";
         case ISOLATE -> "isolate(node " + node() + ")";
         case HEAL -> "heal()";
@@ -102,7 +107,8 @@ final class FaultSchedule {
   }
 
   /** What one schedule showed. */
-  record Outcome(int acknowledged, int lost, long uncleanElections, List<String> violations) {}
+  record Outcome(int acknowledged, int lost, long uncleanElections, int elections, int truncations,
+      int powerCuts, List<String> violations) {}
 
   private final ManualClock clock = new ManualClock(1_700_000_000_000L);
   private final InProcessTransport net;
@@ -118,6 +124,11 @@ final class FaultSchedule {
   /** The node that wrote in each (partition, epoch). */
   private final Map<String, Integer> writers = new HashMap<>();
   private int sequence;
+  private int elections;
+  private int truncations;
+  private int powerCuts;
+  /** The simulated disks of the nodes whose backend does its I/O through the store's FileIO. */
+  private final Map<Integer, SimulatedDisk> disks = new HashMap<>();
 
   private record Pending(CompletableFuture<ProduceResult> future, List<String> values) {}
 
@@ -129,6 +140,16 @@ final class FaultSchedule {
         .replicaLagTimeMax(Duration.ofSeconds(2)).fetchTimeout(Duration.ofMillis(200))
         .listener(new ClusterListener() {
           @Override
+          public void leaderChanged(PartitionState state, boolean isUnclean) {
+            elections++;
+          }
+
+          @Override
+          public void truncated(int node, TopicPartition tp, long from, long to) {
+            truncations++;
+          }
+
+          @Override
           public void leaderAppended(int node, TopicPartition tp, int epoch, long base, long last) {
             Integer before = writers.putIfAbsent(tp + "@" + epoch, node);
             if (before != null && before != node) {
@@ -138,10 +159,22 @@ final class FaultSchedule {
           }
         });
     for (int i = 0; i < NODES.size(); i++) {
-      b.node(NODES.get(i), dir.resolve("node-" + NODES.get(i)), Fixture.BACKENDS[i]);
+      String backend = Fixture.BACKENDS[i];
+      if (backend.equals("rocksdb")) {
+        // RocksDB does its own I/O: a power cut there is modelled by cutting each log back to its
+        // recovery point (everything unflushed is lost).
+        b.node(NODES.get(i), dir.resolve("node-" + NODES.get(i)), backend);
+      } else {
+        SimulatedDisk disk = new SimulatedDisk();
+        disks.put(NODES.get(i), disk);
+        b.node(NODES.get(i), dir.resolve("node-" + NODES.get(i)), backend, o -> o.fileIO(disk.fileIO()));
+      }
     }
     this.cluster = b.build();
-    cluster.createTopic("t", PARTITIONS, ReplicatedTopicConfig.of(3, 2).withUncleanLeaderElection(unclean));
+    // Small segments and indexes: the simulated disk keeps images of mapped files in memory.
+    TopicConfig small = TopicConfig.builder().segmentBytes(64 * 1024).segmentIndexBytes(1024).build();
+    cluster.createTopic("t", PARTITIONS,
+        ReplicatedTopicConfig.of(3, 2).withUncleanLeaderElection(unclean).withLogConfig(small));
   }
 
   /** Runs the schedule, settles the cluster, checks everything, and cleans up. */
@@ -196,7 +229,19 @@ final class FaultSchedule {
         }
       }
       case ADVANCE -> pass(a.advanceMs());
-      case KILL -> cluster.kill(node, a.b() % 2 == 0 && !lastInSyncReplica(node));
+      case KILL -> {
+        boolean powerCut = a.b() % 2 == 0 && cluster.isRunning(node) && !lastInSyncReplica(node);
+        SimulatedDisk disk = disks.get(node);
+        if (powerCut) {
+          powerCuts++;
+        }
+        if (powerCut && disk != null) {
+          disk.crash(CRASHES[(a.b() / 2) % CRASHES.length], new Random(a.b()));
+          cluster.kill(node, false); // its store's I/O is dead: the restart recovers it
+        } else {
+          cluster.kill(node, powerCut);
+        }
+      }
       case RESTART -> {
         if (!cluster.isRunning(node)) {
           cluster.restart(node);
@@ -366,7 +411,8 @@ final class FaultSchedule {
     if (lost > 0 && cluster.uncleanElections() == 0) {
       violations.add(lost + " acknowledged records lost without an unclean election");
     }
-    return new Outcome(count, lost, cluster.uncleanElections(), List.copyOf(violations));
+    return new Outcome(count, lost, cluster.uncleanElections(), elections, truncations, powerCuts,
+        List.copyOf(violations));
   }
 
   /** A replica's values below {@code limit} (its whole log if shorter). */

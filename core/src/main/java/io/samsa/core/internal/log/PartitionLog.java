@@ -99,8 +99,6 @@ public final class PartitionLog implements Log {
    * Only meaningful once the log has an epoch history: an unreplicated log checkpoints its end.
    */
   private volatile long highWatermark;
-  /** An epoch entry exists only in memory: stored before the first batch of that epoch. */
-  private boolean epochUnstored;
   /** Null while open; what every call throws once closed. */
   private volatile Supplier<SamsaException> closed;
   /** Set when a failure left the in-memory state unreliable; every call throws it. */
@@ -170,6 +168,9 @@ public final class PartitionLog implements Log {
     PartitionLog log = new PartitionLog(tp, store, config, clock, buffers, background, loaded,
         highWatermark);
     log.activeSinceMs = log.firstBatchTimestamp(log.active());
+    if (loaded.recovered()) {
+      log.rebuildEpochsFrom(loaded.recoveryPoint());
+    }
     // A new, empty partition needs no checkpoint yet: without one, the next open recovers from
     // the log start, which is all there is. (Thousands of new partitions save two fsyncs each.)
     boolean empty = loaded.logStartOffset() == 0 && loaded.logEndOffset() == 0;
@@ -235,7 +236,6 @@ public final class PartitionLog implements Log {
       }
       long base = logEndOffset;
       long last = base + records.size() - 1;
-      storeEpochHistory();
       ByteBuffer batch = buffers.acquire((int) size);
       long batchMaxTimestamp;
       try {
@@ -339,8 +339,9 @@ public final class PartitionLog implements Log {
 
   /**
    * Starts leader epoch {@code epoch} at the log end: the batches this log appends from now on
-   * are stamped with it. The entry is kept in memory and stored before the first batch of the
-   * epoch (a leader change costs no fsync per partition). An epoch not above the newest is
+   * are stamped with it. The entry is kept in memory and stored with the next checkpoint (a
+   * leader change costs no fsync per partition); after a crash, recovery finds the epochs of the
+   * batches past the stored recovery point in their headers. An epoch not above the newest is
    * ignored.
    */
   public void assignLeaderEpoch(int epoch) {
@@ -353,22 +354,38 @@ public final class PartitionLog implements Log {
           leaderEpochs.remove(leaderEpochs.size() - 1);
         }
         leaderEpochs.add(new LeaderEpoch(epoch, logEndOffset));
-        epochUnstored = true;
       }
     } finally {
       appendLock.unlock();
     }
   }
 
-  /** Caller holds appendLock: stores an epoch entry still only in memory. */
-  private void storeEpochHistory() {
-    if (epochUnstored) {
-      flushLock.lock();
-      try {
-        writeCheckpoint();
-        epochUnstored = false;
-      } finally {
-        flushLock.unlock();
+  /**
+   * After an unclean shutdown, adds the epochs of the batches past the recovery point to the
+   * history, as Kafka's recovery does: entries are stored with the checkpoint (roll, timer,
+   * truncation, close), not at each leader change, so the batches past the last checkpoint may
+   * hold epochs the stored history lacks. Everything below the recovery point was covered by the
+   * checkpoint that stored the point.
+   */
+  private void rebuildEpochsFrom(long offset) throws IOException {
+    long next = Math.max(offset, logStartOffset);
+    while (next < logEndOffset) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      reads.transferTo(next, 1 << 20, java.nio.channels.Channels.newChannel(bytes));
+      ByteBuffer buf = ByteBuffer.wrap(bytes.toByteArray());
+      int at = 0;
+      long before = next;
+      while (at + RecordBatchDescriptor.HEADER_SIZE <= buf.limit()) {
+        int epoch = RecordBatchDescriptor.partitionLeaderEpoch(buf, at);
+        long base = RecordBatchDescriptor.baseOffset(buf, at);
+        if (epoch != RecordBatchDescriptor.NO_PARTITION_LEADER_EPOCH && epoch > currentEpoch()) {
+          leaderEpochs.add(new LeaderEpoch(epoch, Math.max(base, logStartOffset)));
+        }
+        next = Math.max(next, RecordBatchDescriptor.lastOffset(buf, at) + 1);
+        at += RecordBatchDescriptor.batchSize(buf, at);
+      }
+      if (next == before) {
+        return; // nothing readable: recovery left no whole batch here
       }
     }
   }
@@ -440,9 +457,7 @@ public final class PartitionLog implements Log {
         }
         if (epoch > currentEpoch()) {
           leaderEpochs.add(new LeaderEpoch(epoch, base));
-          epochUnstored = true;
         }
-        storeEpochHistory();
         ByteBuffer batch = batches.duplicate();
         batch.limit(at + size).position(at);
         long batchMaxTimestamp = RecordBatchDescriptor.maxTimestamp(batches, at);

@@ -65,6 +65,7 @@ public final class ReplicaNode {
   private final ClusterListener listener;
   private final IsrChanges isrChanges;
   private final Settings settings;
+  private final java.util.function.Consumer<Samsa.Builder> storeOptions;
 
   private LogStore store;
   private final Map<TopicPartition, Replica> replicas = new LinkedHashMap<>();
@@ -72,7 +73,9 @@ public final class ReplicaNode {
   private final Map<String, Integer> knownTopics = new java.util.HashMap<>();
 
   public ReplicaNode(int id, Path directory, String backend, Clock clock, Transport transport,
-      ClusterListener listener, IsrChanges isrChanges, Settings settings) {
+      ClusterListener listener, IsrChanges isrChanges, Settings settings,
+      java.util.function.Consumer<Samsa.Builder> storeOptions) {
+    this.storeOptions = storeOptions;
     this.id = id;
     this.directory = directory;
     this.backend = backend;
@@ -100,7 +103,9 @@ public final class ReplicaNode {
     if (store != null) {
       throw new IllegalStateException("node is running: node=" + id);
     }
-    store = Samsa.builder(directory).backend(backend).clock(clock).open();
+    Samsa.Builder b = Samsa.builder(directory).backend(backend).clock(clock);
+    storeOptions.accept(b);
+    store = b.open();
     transport.register(id, this::receive);
   }
 
@@ -124,7 +129,13 @@ public final class ReplicaNode {
     knownTopics.clear();
     LogStore s = store;
     store = null;
-    s.close();
+    try {
+      s.close();
+    } catch (io.samsa.StorageException e) {
+      // A dying node's disk may be gone already (a power cut under it): its store is abandoned,
+      // and the next start recovers it. Nothing else is waiting on this close.
+      LOG.log(System.Logger.Level.WARNING, "node " + id + ": its store did not close cleanly", e);
+    }
   }
 
   /** Makes sure the node's store has the topic with at least its partitions. */

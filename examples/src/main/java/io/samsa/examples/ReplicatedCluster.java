@@ -102,36 +102,55 @@ public final class ReplicatedCluster {
           out.printf("restarting node %d%n", victim);
           cluster.restart(victim);
         }
-        TopicPartition tp = new TopicPartition(TOPIC, i % PARTITIONS);
-        String value = "record-" + i;
-        try {
-          inFlight.add(cluster.produce(tp, List.of(ProducerRecord.of("key-" + i, value)), Acks.ALL));
-          inFlightValues.add(value);
-        } catch (NotLeaderException | NotEnoughReplicasException e) {
-          out.println("  refused, would retry: " + e.getMessage());
-        }
+        send(cluster, "record-" + i, inFlight, inFlightValues, out);
         if (inFlight.size() >= 64) {
           drain(cluster, inFlight, inFlightValues, acked, out);
         }
       }
-      drain(cluster, inFlight, inFlightValues, acked, out);
+      while (!inFlight.isEmpty()) {
+        drain(cluster, inFlight, inFlightValues, acked, out);
+      }
       cluster.runUntil(() -> cluster.states(TOPIC).stream().allMatch(s -> s.isr().size() == 3), 10_000);
       for (PartitionState s : cluster.states(TOPIC)) {
         out.printf("%s: leader %d, epoch %d, ISR %s, high watermark %d%n", s.partition(), s.leader(),
             s.leaderEpoch(), s.isr(), cluster.highWatermark(s.partition()));
       }
-      return verify(cluster, acked);
+      int verified = verify(cluster, acked);
+      if (verified != records) {
+        throw new IllegalStateException("acknowledged " + verified + " of " + records + " records");
+      }
+      return verified;
     }
   }
 
-  /** Steps until every write in flight is acknowledged or failed. */
+  /** Sends one record to the partition its number picks, as a producer does, with acks=all. */
+  private static void send(Cluster cluster, String value, List<CompletableFuture<ProduceResult>> inFlight,
+      List<String> values, PrintStream out) {
+    TopicPartition tp = new TopicPartition(TOPIC, Integer.parseInt(value.substring(7)) % PARTITIONS);
+    while (true) {
+      try {
+        inFlight.add(cluster.produce(tp, List.of(ProducerRecord.of("key-" + value, value)), Acks.ALL));
+        values.add(value);
+        return;
+      } catch (NotLeaderException | NotEnoughReplicasException e) {
+        out.println("  refused, retrying: " + e.getMessage());
+        cluster.step();
+      }
+    }
+  }
+
+  /**
+   * Steps until every write in flight is acknowledged or failed; the failed ones are sent again
+   * (a producer's retry: at least once, so a retried record may be stored twice).
+   */
   private static void drain(Cluster cluster, List<CompletableFuture<ProduceResult>> inFlight,
       List<String> values, Map<TopicPartition, Map<Long, String>> acked, PrintStream out) {
     cluster.runUntil(() -> inFlight.stream().allMatch(CompletableFuture::isDone), 100_000);
+    List<String> retry = new ArrayList<>();
     for (int i = 0; i < inFlight.size(); i++) {
       CompletableFuture<ProduceResult> f = inFlight.get(i);
       if (!f.isDone() || f.isCompletedExceptionally()) {
-        out.println("  not acknowledged, would retry: " + values.get(i));
+        retry.add(values.get(i));
         continue;
       }
       ProduceResult r = f.join();
@@ -139,6 +158,13 @@ public final class ReplicatedCluster {
     }
     inFlight.clear();
     values.clear();
+    if (!retry.isEmpty()) {
+      out.printf("  %d writes not acknowledged (leader gone); retrying them: %s ... %s%n", retry.size(),
+          retry.get(0), retry.get(retry.size() - 1));
+    }
+    for (String value : retry) {
+      send(cluster, value, inFlight, values, out);
+    }
   }
 
   private static int verify(Cluster cluster, Map<TopicPartition, Map<Long, String>> acked) {

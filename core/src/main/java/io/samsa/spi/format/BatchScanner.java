@@ -262,6 +262,29 @@ public final class BatchScanner {
   public static Range locate(PositionalReader source, String name, long from, long fromLastOffset,
       long segmentBase, long limit, long startOffset, long endOffset, int maxBytes)
       throws IOException {
+    return locate(source, name, from, fromLastOffset, segmentBase, limit, startOffset, endOffset,
+        maxBytes, false);
+  }
+
+  /**
+   * Like {@link #locate}, but only if the batch at {@code from} (a batch boundary, named by an
+   * index entry whose offset, {@code fromLastOffset}, is at or past {@code startOffset}) holds
+   * {@code startOffset}; null otherwise, or if there is no such batch at {@code from}. One header
+   * read finds a batch this way, where a scan from the entry below it takes two.
+   */
+  public static Range locateIfFirst(PositionalReader source, String name, long from,
+      long fromLastOffset, long limit, long startOffset, long endOffset, int maxBytes)
+      throws IOException {
+    if (from <= 0 || from >= limit || fromLastOffset < startOffset) {
+      return null;
+    }
+    return locate(source, name, from, fromLastOffset, -1, limit, startOffset, endOffset, maxBytes,
+        true);
+  }
+
+  private static Range locate(PositionalReader source, String name, long from,
+      long fromLastOffset, long segmentBase, long limit, long startOffset, long endOffset,
+      int maxBytes, boolean firstOnly) throws IOException {
     BatchScanner scan = new BatchScanner(source, from, limit, LOCATE_WINDOW);
     long first = -1;
     long end = -1;
@@ -284,6 +307,9 @@ public final class BatchScanner {
       if (first < 0) {
         if (scan.lastOffset() < startOffset) {
           continue;
+        }
+        if (firstOnly && scan.baseOffset() > startOffset) {
+          return null; // the batch wanted lies before this one
         }
         first = scan.position();
         end = scan.nextPosition();

@@ -321,7 +321,15 @@ public abstract class IndexedSegment implements Segment {
     ensureIndexesLoaded();
     int entry = offsetIndex.floorEntry(startOffset - baseOffset);
     BatchScanner.Range r = null;
-    if (entry >= 0) {
+    // The entry after the floor one names a batch that ends past startOffset; when that batch
+    // also begins at or before it (every batch larger than the index interval has its entry),
+    // one header read finds it.
+    int above = entry + 1;
+    if (above < offsetIndex.file.count()) {
+      r = BatchScanner.locateIfFirst(data(), name(), offsetIndex.positionOf(above),
+          baseOffset + offsetIndex.relativeOffsetOf(above), limit, startOffset, endOffset, maxBytes);
+    }
+    if (r == null && entry >= 0) {
       r = BatchScanner.locate(data(), name(), offsetIndex.positionOf(entry),
           baseOffset + offsetIndex.relativeOffsetOf(entry), baseOffset, limit, startOffset, endOffset,
           maxBytes);

@@ -429,6 +429,32 @@ class BatchScannerTest {
     assertEquals(expected.get(1).position(), e.position());
   }
 
+  @Test
+  void locateIfFirst_theBatchAtTheEntryHoldsTheOffset_isFoundThere() throws IOException {
+    Expected third = expected.get(2);
+    for (long offset = third.baseOffset(); offset <= third.lastOffset(); offset++) {
+      BatchScanner.Range r = BatchScanner.locateIfFirst(PositionalReader.of(log), "log",
+          third.position(), third.lastOffset(), log.limit(), offset, Long.MAX_VALUE, 1);
+      assertEquals(new BatchScanner.Range(third.position(),
+          (int) (expected.get(3).position() - third.position())), r, "offset " + offset);
+    }
+  }
+
+  @Test
+  void locateIfFirst_theOffsetLiesInAnEarlierBatch_orNoBatchStartsThere_returnsNull() throws IOException {
+    Expected second = expected.get(1);
+    Expected third = expected.get(2);
+    PositionalReader source = PositionalReader.of(log);
+    assertEquals(null, BatchScanner.locateIfFirst(source, "log", third.position(), third.lastOffset(),
+        log.limit(), second.lastOffset(), Long.MAX_VALUE, Integer.MAX_VALUE), "in the batch before");
+    assertEquals(null, BatchScanner.locateIfFirst(source, "log", third.position() + 5,
+        third.lastOffset(), log.limit(), third.baseOffset(), Long.MAX_VALUE, Integer.MAX_VALUE),
+        "an entry pointing inside a batch");
+    assertEquals(null, BatchScanner.locateIfFirst(source, "log", third.position(),
+        third.lastOffset(), third.position(), third.baseOffset(), Long.MAX_VALUE, Integer.MAX_VALUE),
+        "a batch at or past the limit is not there yet");
+  }
+
   private void assertScansAll(BatchScanner scan) throws IOException {
     assertEquals(0, scan.nextPosition());
     for (Expected e : expected) {

@@ -111,6 +111,11 @@ public final class ReplicatedCluster {
         drain(cluster, inFlight, inFlightValues, acked, out);
       }
       cluster.runUntil(() -> cluster.states(TOPIC).stream().allMatch(s -> s.isr().size() == 3), 10_000);
+      out.printf("node %d is back in every ISR; moving leadership back to the preferred replicas%n", victim);
+      cluster.electPreferredLeaders();
+      // A new leader knows the high watermark it had as a follower: one fetch round brings it up.
+      cluster.runUntil(() -> cluster.states(TOPIC).stream().allMatch(s -> cluster.highWatermark(s.partition())
+          == cluster.replicaLog(s.leader(), s.partition()).orElseThrow().logEndOffset()), 10_000);
       for (PartitionState s : cluster.states(TOPIC)) {
         out.printf("%s: leader %d, epoch %d, ISR %s, high watermark %d%n", s.partition(), s.leader(),
             s.leaderEpoch(), s.isr(), cluster.highWatermark(s.partition()));

@@ -336,6 +336,22 @@ public final class Cluster implements AutoCloseable {
     push(controller.nodeFailed(node));
   }
 
+  /**
+   * Moves leadership back to each partition's preferred replica (the first of its replicas)
+   * wherever that replica is alive and in sync, so that leaders are spread evenly again after
+   * nodes returned. Writes waiting on a replaced leader fail with {@link NotLeaderException}.
+   *
+   * @return the number of partitions whose leader moved
+   */
+  public synchronized int electPreferredLeaders() {
+    ensureOpen();
+    Map<Integer, List<PartitionState>> pushes = controller.electPreferredLeaders();
+    java.util.Set<TopicPartition> moved = new java.util.HashSet<>();
+    pushes.values().forEach(list -> list.forEach(s -> moved.add(s.partition())));
+    push(pushes);
+    return moved.size();
+  }
+
   /** Unclean elections so far: each may have lost acknowledged records. */
   public synchronized long uncleanElections() {
     return controller.uncleanElections();

@@ -425,6 +425,26 @@ class ReplicationScenariosTest {
     }
   }
 
+  @Test
+  void preferredLeaderElection_spreadsLeadersEvenlyAgain_afterANodeReturns() throws Exception {
+    try (Fixture f = new Fixture(dir)) {
+      f.cluster.createTopic("t", 6, RF3_MIN2);
+      f.cluster.kill(1, false);
+      //  node 1 led the partitions whose replicas are [1, 2, 3]: node 2, next in their ISR, takes both
+      assertEquals(Map.of(2, 4L, 3, 2L), leadersPerNode(f.cluster.states("t")));
+      f.cluster.restart(1);
+      f.settle();
+      //  node 1 is back in every ISR but leads nothing until the preferred leaders are elected
+      assertEquals(Map.of(2, 4L, 3, 2L), leadersPerNode(f.cluster.states("t")));
+      assertEquals(2, f.cluster.electPreferredLeaders());
+      assertEquals(Map.of(1, 2L, 2, 2L, 3, 2L), leadersPerNode(f.cluster.states("t")));
+      for (PartitionState s : f.cluster.states("t")) {
+        assertEquals(s.replicas().get(0), s.leader());
+        f.await(f.cluster.produce(s.partition(), records("v"), Acks.ALL));
+      }
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private static List<Integer> batchEpochs(Fixture f, int node, TopicPartition tp) throws Exception {

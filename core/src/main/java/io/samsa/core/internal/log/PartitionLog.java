@@ -42,7 +42,9 @@ import java.util.function.Supplier;
  *
  * <h2>State</h2>
  * The segments (oldest first, the last one active), the log start and end offsets and the
- * recovery point. The end offset is published (a volatile write) only after a batch is wholly
+ * recovery point; for a replicated log also the high watermark and the leader-epoch history
+ * (both stored with the checkpoint; the history follows truncation, and after a crash the epochs
+ * of the batches past the recovery point are read back from their headers). The end offset is published (a volatile write) only after a batch is wholly
  * written; readers bound every read by the end offset they saw, so they never see a partial batch.
  *
  * <h2>Locks, always taken in this order</h2>

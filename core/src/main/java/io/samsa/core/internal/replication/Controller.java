@@ -263,6 +263,21 @@ public final class Controller {
     return pushes;
   }
 
+  /**
+   * Moves leadership back to each partition's preferred replica (the first one) where it is
+   * alive and in sync, as Kafka's preferred leader election does after a node returns.
+   */
+  public Map<Integer, List<PartitionState>> electPreferredLeaders() {
+    Map<Integer, List<PartitionState>> pushes = new TreeMap<>();
+    for (PartitionState s : new ArrayList<>(states.values())) {
+      int preferred = s.replicas().get(0);
+      if (s.leader() != preferred && s.isr().contains(preferred) && live.contains(preferred)) {
+        addPush(pushes, elect(s, preferred, s.isr(), false));
+      }
+    }
+    return pushes;
+  }
+
   private int anyLive(PartitionState s, int except) {
     for (int r : s.replicas()) {
       if (r != except && live.contains(r)) {

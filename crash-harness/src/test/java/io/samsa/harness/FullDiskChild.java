@@ -24,6 +24,7 @@ import java.nio.file.Path;
  *  APPENDED base | FAILED_AFTER_FREE class message
  *  CLOSED | CLOSE_FAILED class message
  *  VERIFIED logEnd clean=... a reopen read every record back as written
+ *  CLOSE_FAILED_AGAIN class message   closing the reopened store failed
  *  BAD message
  * </pre>
  *
@@ -84,12 +85,21 @@ public final class FullDiskChild {
     } catch (Throwable e) {
       say("CLOSE_FAILED " + e.getClass().getName() + " " + oneLine(e));
     }
-    try (LogStore again = Samsa.builder(dir).backend(backend).open()) {
+    LogStore again;
+    try {
+      again = Samsa.builder(dir).backend(backend).open();
       Log reopened = again.log(TP);
       verify(reopened, model, reopened.logEndOffset());
       say("VERIFIED " + reopened.logEndOffset() + " clean=" + again.recoveryReport().cleanShutdown());
     } catch (Throwable e) {
       say("BAD reopening: " + e.getClass().getName() + " " + oneLine(e));
+      System.exit(0);
+      return;
+    }
+    try {
+      again.close();
+    } catch (Throwable e) {
+      say("CLOSE_FAILED_AGAIN " + e.getClass().getName() + " " + oneLine(e));
     }
     System.exit(0);
   }

@@ -22,7 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>Skipped, saying why, where user namespaces or mounts in them are not allowed (many CI
  * runners). The mmap backend allocates blocks with plain writes ahead of its stores into the
- * mapping, so that a full disk is an IOException there, not a SIGBUS under the mapping.
+ * mapping, so that a full disk is an IOException there, not a SIGBUS under the mapping. RocksDB
+ * reopens its database after the failed write (it refuses all writes until then); the reopen
+ * flushes the replayed log into an SST file, so RocksDB needs free space about the size of its
+ * log to recover: its child frees 2 MiB of the 4, the others 512 KiB.
  */
 class FullDiskTest {
   @TempDir Path tmp;
@@ -56,7 +59,7 @@ class FullDiskTest {
     Files.createDirectories(mount);
     try (ChildJvm child = ChildJvm.start(onTinyFilesystem(mount), FullDiskChild.class,
         tmp.resolve(backend + ".err"), List.of(mount.resolve("store").toString(), backend,
-            Integer.toString(8 << 20), Integer.toString(512 << 10)))) {
+            Integer.toString(8 << 20), Integer.toString(backend.equals("rocksdb") ? 2 << 20 : 512 << 10)))) {
       int exit = child.await(120, TimeUnit.SECONDS);
       List<String> lines = new java.util.ArrayList<>(child.lines());
       lines.add("EXIT " + exit);
@@ -65,7 +68,7 @@ class FullDiskTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"file", "mmap"})
+  @ValueSource(strings = {"file", "mmap", "rocksdb"})
   void append_diskFull_throwsStorageExceptionAndLeavesTheLogAsItWas_thenAppendsGoOnOnceFreed(String backend)
       throws Exception {
     needsTinyFilesystems(tmp);
@@ -79,7 +82,18 @@ class FullDiskTest {
     long end = Long.parseLong(lines.stream().filter(l -> l.startsWith("UNCHANGED ")).findFirst()
         .orElseThrow(() -> new AssertionError(all)).split(" ")[1]);
     assertTrue(lines.contains("APPENDED " + end), "once there is space the next append works:\n" + all);
+    if (backend.equals("rocksdb") && !lines.contains("CLOSED")) {
+      // A clean close flushes RocksDB's memtable to an SST file, which needs as much space again
+      // as its write-ahead log holds: on a disk this small it may fail, clearly, and then the next
+      // open recovers from the log, losing nothing.
+      assertTrue(lines.stream().anyMatch(l -> l.startsWith("CLOSE_FAILED io.samsa.StorageException ")
+          && l.contains("No space left")), "a close that fails says why:\n" + all);
+      assertTrue(lines.contains("VERIFIED " + (end + 3) + " clean=false"), "the next open recovers every "
+          + "record:\n" + all);
+      return;
+    }
     assertTrue(lines.contains("CLOSED"), all);
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith("VERIFIED ") && l.endsWith("clean=true")), all);
+    assertTrue(lines.contains("VERIFIED " + (end + 3) + " clean=true"), all);
+    assertTrue(lines.stream().noneMatch(l -> l.startsWith("CLOSE_FAILED_AGAIN")), all);
   }
 }

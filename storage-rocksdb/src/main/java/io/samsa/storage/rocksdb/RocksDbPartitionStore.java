@@ -55,7 +55,7 @@ final class RocksDbPartitionStore implements PartitionStore {
   @Override
   public Segment createSegment(long baseOffset) throws IOException {
     RocksDbSegment.State state = RocksDbSegment.State.empty(baseOffset);
-    try (RocksDbTopicStore.Guard g = store.enter(); WriteBatch wb = new WriteBatch()) {
+    try (RocksDbTopicStore.Guard g = store.enterToWrite(); WriteBatch wb = new WriteBatch()) {
       wb.put(store.meta, Keys.segment(id, baseOffset), state.encode());
       store.write(wb, false);
     } catch (RocksDBException e) {
@@ -77,7 +77,7 @@ final class RocksDbPartitionStore implements PartitionStore {
 
   @Override
   public void writeCheckpoint(PartitionCheckpoint checkpoint) throws IOException {
-    try (RocksDbTopicStore.Guard g = store.enter()) {
+    try (RocksDbTopicStore.Guard g = store.enterToWrite()) {
       store.putSynced(store.meta, Keys.checkpoint(id), CheckpointFormat.encode(checkpoint));
     } catch (RocksDBException e) {
       throw store.io("write the checkpoint of " + partition, e);

@@ -123,7 +123,7 @@ final class RocksDbSegment implements Segment {
   @Override
   public void append(ByteBuffer batches) throws IOException {
     State s = state;
-    try (RocksDbTopicStore.Guard g = store.enter(); WriteBatch wb = new WriteBatch()) {
+    try (RocksDbTopicStore.Guard g = store.enterToWrite(); WriteBatch wb = new WriteBatch()) {
       long size = s.size();
       long max = s.maxTimestamp();
       long offsetOfMax = s.offsetOfMax();
@@ -306,7 +306,7 @@ final class RocksDbSegment implements Segment {
   /** Makes the segment what {@code kept} describes: deletes every batch after it, synced. */
   private void cut(Scan kept, boolean sync) throws IOException {
     State old = state;
-    try (RocksDbTopicStore.Guard g = store.enter(); WriteBatch wb = new WriteBatch()) {
+    try (RocksDbTopicStore.Guard g = store.enterToWrite(); WriteBatch wb = new WriteBatch()) {
       wb.deleteRange(store.batches, Keys.batch(id, kept.end()), Keys.batch(id, Math.max(old.end(), kept.end()) + 1));
       timeIndexTo(wb, kept);
       wb.put(store.meta, Keys.segment(id, base), kept.state().encode());
@@ -318,7 +318,7 @@ final class RocksDbSegment implements Segment {
   }
 
   private void rewriteTimeIndex(Scan scan) throws IOException {
-    try (RocksDbTopicStore.Guard g = store.enter(); WriteBatch wb = new WriteBatch()) {
+    try (RocksDbTopicStore.Guard g = store.enterToWrite(); WriteBatch wb = new WriteBatch()) {
       timeIndexTo(wb, scan);
       wb.put(store.meta, Keys.segment(id, base), scan.state().encode());
       store.write(wb, true);
@@ -350,7 +350,7 @@ final class RocksDbSegment implements Segment {
     State s = state;
     byte[] from = Keys.batch(id, base);
     byte[] to = Keys.batch(id, s.end());
-    try (RocksDbTopicStore.Guard g = store.enter(); WriteBatch wb = new WriteBatch()) {
+    try (RocksDbTopicStore.Guard g = store.enterToWrite(); WriteBatch wb = new WriteBatch()) {
       wb.deleteRange(store.batches, from, to);
       wb.deleteRange(store.timeIndex, Keys.timeStart(id, base), Keys.timeEnd(id, base));
       wb.delete(store.meta, Keys.segment(id, base));

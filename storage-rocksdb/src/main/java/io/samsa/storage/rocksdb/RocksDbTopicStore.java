@@ -56,8 +56,10 @@ import org.rocksdb.WriteOptions;
  * write-ahead log is replayed to its last whole record (the failed write is not in it, or is
  * torn and dropped), which is exactly the state before the failed write. Every call holds a read
  * lock ({@link #enter}) for as long as it uses native handles; the reopen takes the write lock, so
- * no call ever touches a closed handle. If the reopen fails too (the disk is still full), the call
- * fails with that error, and the next one tries again.
+ * no call ever touches a closed handle. Reads work in RocksDB's error state and never wait for a
+ * reopen; a write does. If the reopen fails too (the disk is still full), the call fails with that
+ * error, and the next write tries again. A reopen, like any open, flushes what it replayed into an
+ * SST file: RocksDB needs free space about the size of its write-ahead log to recover.
  *
  * <h2>Native objects</h2>
  * The database, its column family handles and its options live as long as the store; they are
@@ -151,13 +153,25 @@ final class RocksDbTopicStore implements TopicStore {
   }
 
   /**
-   * Enters a call that uses the database: reopens it first if a write failed (only at the
+   * Enters a call that only reads the database. Reads work in RocksDB's error state too, so they
+   * never wait for a reopen.
+   */
+  Guard enter() throws IOException {
+    return enter(false);
+  }
+
+  /**
+   * Enters a call that writes: reopens the database first if a write failed (only at the
    * outermost call of a thread, which holds no read lock to wait on itself).
    *
    * @throws IOException if the database is broken and cannot be reopened yet
    */
-  Guard enter() throws IOException {
-    if (broken && lock.getReadHoldCount() == 0) {
+  Guard enterToWrite() throws IOException {
+    return enter(true);
+  }
+
+  private Guard enter(boolean write) throws IOException {
+    if (write && broken && lock.getReadHoldCount() == 0) {
       reopen();
     }
     lock.readLock().lock();
@@ -246,7 +260,7 @@ final class RocksDbTopicStore implements TopicStore {
 
   /** Allocates ids for the new partitions and stores the metadata, in one synced write. */
   private void writeTopic(TopicMetadata topic, int existingPartitions) throws IOException {
-    try (Guard g = enter(); WriteBatch wb = new WriteBatch()) {
+    try (Guard g = enterToWrite(); WriteBatch wb = new WriteBatch()) {
       long next = nextPartitionId();
       for (int p = existingPartitions; p < topic.partitionCount(); p++) {
         wb.put(meta, Keys.partition(topic.name(), p), Keys.longValue(next++));
@@ -271,7 +285,7 @@ final class RocksDbTopicStore implements TopicStore {
     if (topic == null) {
       return;
     }
-    try (Guard g = enter(); WriteBatch wb = new WriteBatch()) {
+    try (Guard g = enterToWrite(); WriteBatch wb = new WriteBatch()) {
       for (int p = 0; p < topic.partitionCount(); p++) {
         long id = partitionId(new TopicPartition(name, p));
         wb.deleteRange(batches, Keys.batch(id, 0), Keys.batchesEnd(id));
@@ -333,7 +347,7 @@ final class RocksDbTopicStore implements TopicStore {
   /** Syncs the write-ahead log, if anything was written without sync since the last time. */
   void syncWal() throws IOException {
     if (unsynced.getAndSet(false)) {
-      try (Guard g = enter()) {
+      try (Guard g = enterToWrite()) {
         db.flushWal(true);
         synced();
       } catch (RocksDBException e) {

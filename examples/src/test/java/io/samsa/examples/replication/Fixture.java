@@ -4,7 +4,6 @@ import io.samsa.LogRecord;
 import io.samsa.ProducerRecord;
 import io.samsa.ReadResult;
 import io.samsa.TopicPartition;
-import io.samsa.core.replication.Acks;
 import io.samsa.core.replication.Cluster;
 import io.samsa.core.replication.InProcessTransport;
 import io.samsa.core.replication.ProduceResult;

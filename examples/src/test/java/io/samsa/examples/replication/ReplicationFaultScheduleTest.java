@@ -23,7 +23,7 @@ import org.quicktheories.core.Gen;
  *
  * <p>CI runs {@value #DEFAULT_SCHEDULES} clean schedules. The longer run:
  * <pre>{@code
- * mvn -B -o -ntp test -pl examples -Dtest=ReplicationFaultScheduleTest -Dsamsa.replication.schedules=5000
+ * mvn -B -o -ntp test -pl examples -Dtest=ReplicationFaultScheduleTest -Dsamsa.replication.schedules=2000 -Dsurefire.exitTimeout=300
  * }</pre>
  * A failure prints QuickTheories' seed; {@code -Dsamsa.replication.seed=<seed>} replays it.
  */

@@ -146,7 +146,7 @@ final class LogLoader {
     while (first + 1 < segments.size() && segments.get(first + 1).baseOffset() < recoveryPoint) {
       first++;
     }
-    LOG.log(Level.INFO, "partition {0}: unclean shutdown; recovering {1} segment(s) from offset {2}",
+    LOG.log(Level.DEBUG, "partition {0}: unclean shutdown; recovering {1} segment(s) from offset {2}",
         tp, segments.size() - first, recoveryPoint);
     for (int i = first; i < segments.size(); i++) {
       Segment s = segments.get(i);

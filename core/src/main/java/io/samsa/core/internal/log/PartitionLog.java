@@ -371,6 +371,11 @@ public final class PartitionLog implements Log {
    */
   private void rebuildEpochsFrom(long offset) throws IOException {
     long next = Math.max(offset, logStartOffset);
+    if (next >= logEndOffset || epochOfBatchHolding(logEndOffset - 1) <= currentEpoch()) {
+      // Epochs never decrease along a log (recovery cuts where they do): if the last batch
+      // starts no newer epoch, none before it does. An unreplicated log ends here, unscanned.
+      return;
+    }
     while (next < logEndOffset) {
       java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
       reads.transferTo(next, 1 << 20, java.nio.channels.Channels.newChannel(bytes));
@@ -390,6 +395,16 @@ public final class PartitionLog implements Log {
         return; // nothing readable: recovery left no whole batch here
       }
     }
+  }
+
+  /** The partition leader epoch stamped in the batch holding {@code offset}. */
+  private int epochOfBatchHolding(long offset) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    reads.transferTo(offset, 1, java.nio.channels.Channels.newChannel(bytes)); // that batch, whole
+    ByteBuffer buf = ByteBuffer.wrap(bytes.toByteArray());
+    return buf.limit() < RecordBatchDescriptor.HEADER_SIZE
+        ? RecordBatchDescriptor.NO_PARTITION_LEADER_EPOCH
+        : RecordBatchDescriptor.partitionLeaderEpoch(buf, 0);
   }
 
   /**

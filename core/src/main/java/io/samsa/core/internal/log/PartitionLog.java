@@ -457,6 +457,9 @@ public final class PartitionLog implements Log {
       while (at < batches.limit()) {
         int size = io.samsa.spi.format.BatchValidator.ensureValid(
             batches, at, batches.limit() - at, "fetch of " + tp, at);
+        // A CRC that holds says the bytes are the sender's, not that its records are well
+        // formed: refuse malformed ones here rather than store a batch that every read refuses.
+        RecordBatchDecoder.checkRecords(batches, at, "fetch of " + tp, at);
         long base = RecordBatchDescriptor.baseOffset(batches, at);
         long last = RecordBatchDescriptor.lastOffset(batches, at);
         int epoch = RecordBatchDescriptor.partitionLeaderEpoch(batches, at);

@@ -23,7 +23,12 @@ final class MappedIndexFile extends IndexFile {
   private FileChannel channel;
   private volatile MappedByteBuffer mapping;
   private boolean writable;
+  /** Bytes from 0 that are real blocks, not holes: no entry is stored above them. */
+  private long allocated;
   private final List<MappedByteBuffer> superseded = new ArrayList<>();
+  /** Blocks claimed ahead of the entries at a time: one page holds 512 offset entries. */
+  static final int ALLOCATION_CHUNK = 4096;
+  private static final ByteBuffer ZEROS = ByteBuffer.allocate(ALLOCATION_CHUNK).asReadOnlyBuffer();
 
   MappedIndexFile(FileIO io, Path path, int entrySize, int maxBytes) {
     super(io, path, entrySize, maxBytes);
@@ -74,7 +79,29 @@ final class MappedIndexFile extends IndexFile {
       }
       mapWritable(ch);
     }
+    claim((long) (n + 1) * entrySize);
     return mapping;
+  }
+
+  /**
+   * Makes the bytes below {@code end} real blocks, writing zeros from the last claimed byte up to
+   * the next chunk boundary: a store into the mapping over a hole that the filesystem cannot fill
+   * (a full disk) is a SIGBUS, which Java reports as an InternalError at some later instruction;
+   * written here, a full disk is an IOException and the append fails cleanly. Claiming as entries
+   * come, rather than the whole preallocated file at creation, keeps an index of a few entries at
+   * a few KiB on disk (ten thousand partitions would otherwise write 200 GB of zeros).
+   */
+  private void claim(long end) throws IOException {
+    if (end <= allocated) {
+      return;
+    }
+    long max = (long) maxEntries * entrySize;
+    long target = Math.min(max, (end + ALLOCATION_CHUNK - 1) / ALLOCATION_CHUNK * ALLOCATION_CHUNK);
+    ByteBuffer zeros = ZEROS.duplicate();
+    while (allocated < target) {
+      zeros.clear().limit((int) Math.min(zeros.capacity(), target - allocated));
+      allocated += channel.write(zeros, allocated);
+    }
   }
 
   @Override
@@ -135,13 +162,10 @@ final class MappedIndexFile extends IndexFile {
 
   private void mapWritable(FileChannel ch) throws IOException {
     long max = (long) maxEntries * entrySize;
-    // Preallocate with real zeros, not a sparse file: a store into a mapping over a hole that the
-    // filesystem cannot fill (a full disk) is a SIGBUS, which Java turns into an InternalError at
-    // some later instruction. Written here, a full disk is an IOException before any mapping.
-    ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(max, 64 * 1024));
-    for (long at = ch.size(); at < max; ) {
-      zeros.clear().limit((int) Math.min(zeros.capacity(), max - at));
-      at += ch.write(zeros, at);
+    long size = ch.size();
+    allocated = Math.min(size, max); // the entries there are real blocks; see claim()
+    if (size < max) {
+      ch.write(ByteBuffer.allocate(1), max - 1); // preallocate, sparse: blocks are claimed per entry
     }
     mapping = io.map(ch, FileChannel.MapMode.READ_WRITE, 0, max);
     writable = true;

@@ -202,4 +202,23 @@ class MmapBackendTest {
     assertEquals(2 * stored.length, sent.length);
     assertArrayEquals(stored, java.util.Arrays.copyOf(sent, stored.length));
   }
+
+  @Test
+  void preallocatedFiles_claimDiskOnlyForWhatIsWritten() throws Exception {
+    // 40 partitions, each a 64 MiB segment with two 10 MiB indexes, all preallocated: indexes
+    // written out with zeros at creation took 800 MiB (the test saw 848 MB); sparse, with blocks
+    // claimed as data and entries come, a few MiB.
+    java.nio.file.FileStore disk = java.nio.file.Files.getFileStore(dir);
+    long before = disk.getUsableSpace();
+    try (LogStore store = open()) {
+      store.createTopic("wide", 40, TopicConfig.builder().segmentBytes(64 << 20)
+          .segmentIndexBytes(10 << 20).retentionTime(TopicConfig.FOREVER).build());
+      for (int p = 0; p < 40; p++) {
+        store.log(new TopicPartition("wide", p)).append(records(0, 10));
+      }
+      store.topic("wide").partition(0).flush();
+      long used = before - disk.getUsableSpace();
+      assertTrue(used < 256L << 20, "disk space taken by 40 nearly empty partitions: " + used + " bytes");
+    }
+  }
 }

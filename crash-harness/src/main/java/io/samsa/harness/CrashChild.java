@@ -89,10 +89,9 @@ public final class CrashChild {
     try {
       child.run(Path.of(a.get("dir")), a.get("backend"), Integer.parseInt(a.get("partitions")),
           Integer.parseInt(a.get("segmentBytes")));
-    } catch (Throwable t) {
+    } catch (RuntimeException | Error t) {
       child.say("FAILED " + t.toString().replace('\n', ' '));
-      t.printStackTrace();
-      System.exit(1);
+      throw t; // uncaught: the JVM reports it on stderr and exits with status 1 (all other threads are daemons)
     }
   }
 

@@ -61,7 +61,7 @@ public final class FileSizeLimitChild {
         log.append(model.records(0, end, 3));
         if (++appends > 100_000) {
           say("BAD the limit never stopped an append");
-          System.exit(1);
+          throw new IllegalStateException("BAD the limit never stopped an append");
         }
         continue;
       } catch (Throwable e) {
@@ -100,7 +100,6 @@ public final class FileSizeLimitChild {
       verify(reopened, model, reopened.logEndOffset());
       say("VERIFIED " + reopened.logEndOffset() + " clean=" + again.recoveryReport().cleanShutdown());
     }
-    System.exit(0);
   }
 
   /** Sets this process's RLIMIT_FSIZE to {@code softColonHard}, in bytes. */
@@ -109,7 +108,7 @@ public final class FileSizeLimitChild {
         "--fsize=" + softColonHard).inheritIO().start();
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       say("BAD prlimit --fsize=" + softColonHard + " failed");
-      System.exit(1);
+      throw new IllegalStateException("BAD prlimit --fsize=" + softColonHard + " failed");
     }
   }
 }

@@ -54,7 +54,7 @@ public final class FullDiskChild {
         log.append(model.records(0, end, 3));
         if (++appends > 1_000_000) {
           say("BAD the disk never filled");
-          System.exit(1);
+          throw new IllegalStateException("BAD the disk never filled");
         }
       } catch (Throwable e) {
         say("APPENDS " + appends);
@@ -93,7 +93,6 @@ public final class FullDiskChild {
       say("VERIFIED " + reopened.logEndOffset() + " clean=" + again.recoveryReport().cleanShutdown());
     } catch (Throwable e) {
       say("BAD reopening: " + e.getClass().getName() + " " + oneLine(e));
-      System.exit(0);
       return;
     }
     try {
@@ -101,6 +100,5 @@ public final class FullDiskChild {
     } catch (Throwable e) {
       say("CLOSE_FAILED_AGAIN " + e.getClass().getName() + " " + oneLine(e));
     }
-    System.exit(0);
   }
 }

@@ -473,6 +473,13 @@ public abstract class IndexedSegment implements Segment {
       if (problem == null && logSize > 0 && timeIndex.file.count() == 0) {
         problem = "no time index entry for a non-empty segment";
       }
+      // The segment's largest timestamp is taken from the last time entry, which no checksum
+      // covers: a lowered one would make a timestamp lookup skip the whole segment. Believe it
+      // only if the batch it names agrees (see timestampLookup).
+      if (problem == null && timeIndex.file.count() > 0
+          && !batchEndsWith(baseOffset + timeIndex.lastRelativeOffset(), timeIndex.lastTimestamp())) {
+        problem = "the last time index entry does not match the log";
+      }
       if (problem != null) {
         LOG.log(Level.WARNING, "{0}: rebuilding indexes ({1})", name(), problem);
         rebuildIndexes(logSize);

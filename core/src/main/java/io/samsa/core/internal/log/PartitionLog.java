@@ -774,6 +774,11 @@ public final class PartitionLog implements Log {
         return new Hold(null, start, end);
       }
       SegmentHandle h = floor(segments, offset);
+      if (h.baseOffset > offset) {
+        // Retention deleted the segments holding offset since the start was read: it is below
+        // the log start now.
+        throw new OffsetOutOfRangeException(tp, offset, Math.max(start, h.baseOffset), end);
+      }
       if (holdSegment(h, cuts)) {
         return new Hold(h, start, end);
       }

@@ -16,7 +16,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -235,27 +234,19 @@ public final class BoundedFileIO implements FileIO, Closeable {
   /** A real descriptor with a reference count: the cache holds one, each operation another. */
   static final class Handle {
     final FileChannel channel;
-    private final AtomicInteger refs;
+    private final RefCount refs;
 
     Handle(FileChannel channel, int refs) {
       this.channel = channel;
-      this.refs = new AtomicInteger(refs);
+      this.refs = new RefCount(refs);
     }
 
     boolean retain() {
-      while (true) {
-        int r = refs.get();
-        if (r == 0) {
-          return false;
-        }
-        if (refs.compareAndSet(r, r + 1)) {
-          return true;
-        }
-      }
+      return refs.retain();
     }
 
     void release() {
-      if (refs.decrementAndGet() == 0) {
+      if (refs.release()) {
         try {
           channel.close();
         } catch (IOException e) {

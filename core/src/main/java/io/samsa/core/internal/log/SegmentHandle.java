@@ -1,7 +1,7 @@
 package io.samsa.core.internal.log;
 
+import io.samsa.core.internal.io.RefCount;
 import io.samsa.spi.Segment;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 final class SegmentHandle {
   final Segment segment;
   final long baseOffset;
-  private final AtomicInteger refs = new AtomicInteger(1); // the log's own reference
+  private final RefCount refs = new RefCount(1); // the log's own reference
   private final ReentrantReadWriteLock cut = new ReentrantReadWriteLock();
   private final Consumer<SegmentHandle> onLastRelease;
   private volatile boolean retired;
@@ -41,20 +41,12 @@ final class SegmentHandle {
 
   /** Takes a reference for a reader; false if the segment is already gone. */
   boolean retain() {
-    while (true) {
-      int r = refs.get();
-      if (r == 0) {
-        return false;
-      }
-      if (refs.compareAndSet(r, r + 1)) {
-        return true;
-      }
-    }
+    return refs.retain();
   }
 
   /** Drops a reference; the last one deletes the segment (unless {@link #deleteNow} did). */
   void release() {
-    if (refs.decrementAndGet() == 0 && !deleted) {
+    if (refs.release() && !deleted) {
       onLastRelease.accept(this);
     }
   }
@@ -111,6 +103,6 @@ final class SegmentHandle {
 
   @Override
   public String toString() {
-    return segment.name() + (retired ? " (retired)" : "") + " refs=" + refs.get();
+    return segment.name() + (retired ? " (retired)" : "") + " refs=" + refs;
   }
 }
